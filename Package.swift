@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "panggil",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "panggil", targets: ["panggil"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // The domain: tickets, lifecycle, call-next policy, board projection, site model. No I/O.
+        .target(name: "PanggilCore"),
+        // The site file (YAML) and the embedded demo site.
+        .target(name: "PanggilSiteFile", dependencies: [
+            "PanggilCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The queue store: SQLite through GRDB, the event log and its feed.
+        .target(name: "PanggilStore", dependencies: [
+            "PanggilCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The HTTP API.
+        .target(name: "PanggilServer", dependencies: [
+            "PanggilCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The `panggil` command: a thin shell over the modules above.
+        .executableTarget(name: "panggil", dependencies: [
+            "PanggilCore", "PanggilSiteFile", "PanggilStore", "PanggilServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Store benchmarks: `swift run -c release panggil-bench`.
+        .executableTarget(name: "panggil-bench", dependencies: [
+            "PanggilCore", "PanggilSiteFile", "PanggilStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Benchmarks/panggil-bench"),
+
+        // Fixtures shared by the test targets: small sites, temporary stores, the built binary.
+        .target(name: "PanggilTesting", dependencies: ["PanggilCore", "PanggilSiteFile"], path: "Tests/PanggilTesting"),
+
+        .testTarget(name: "PanggilCoreTests", dependencies: ["PanggilCore"]),
+        .testTarget(name: "PanggilSiteFileTests", dependencies: ["PanggilSiteFile", "PanggilTesting"]),
+        .testTarget(name: "PanggilStoreTests", dependencies: [
+            "PanggilStore", "PanggilSiteFile", "PanggilTesting",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "PanggilServerTests", dependencies: [
+            "PanggilServer", "PanggilStore", "PanggilSiteFile", "PanggilTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "panggilTests", dependencies: [
+            "PanggilStore", "PanggilSiteFile", "PanggilTesting",
+        ]),
+    ]
+)

@@ -1,0 +1,31 @@
+import Foundation
+
+/// The queue: commands that change it, and reads of it. Every command is atomic, appends exactly one
+/// event to the log, and is durable when it returns. A refused command throws `QueueError` and
+/// changes nothing.
+public protocol QueueStore: Sendable {
+    var site: Site { get }
+
+    func issue(service: String, priority: Bool, by actor: EventActor) async throws -> Ticket
+    func callNext(counter: Int, by actor: EventActor) async throws -> Ticket
+    func call(_ ticket: TicketSelector, counter: Int, by actor: EventActor) async throws -> Ticket
+    func recall(_ ticket: TicketSelector, by actor: EventActor) async throws -> Ticket
+    func start(_ ticket: TicketSelector, by actor: EventActor) async throws -> Ticket
+    func complete(_ ticket: TicketSelector, by actor: EventActor) async throws -> Ticket
+    func noShow(_ ticket: TicketSelector, by actor: EventActor) async throws -> Ticket
+    func requeue(_ ticket: TicketSelector, by actor: EventActor) async throws -> Ticket
+    func transfer(_ ticket: TicketSelector, to service: String, by actor: EventActor) async throws -> Ticket
+    func cancel(_ ticket: TicketSelector, by actor: EventActor) async throws -> Ticket
+    func setCounter(_ counter: Int, to state: CounterState, by actor: EventActor) async throws -> CounterRecord
+
+    func ticket(_ selector: TicketSelector) async throws -> Ticket
+    func ticket(publicCode: String) async throws -> Ticket?
+    /// The board as the store's current state says, for the local day `day`.
+    func board(day: LocalDate) async throws -> Board
+    /// Logged events after `seq`, in order, at most `limit`.
+    func events(after seq: Int64, limit: Int) async throws -> [QueueEvent]
+    /// Every event committed after `seq` by any process, in order, each once, as it is committed.
+    func feed(after seq: Int64) -> AsyncThrowingStream<QueueEvent, Error>
+    /// The local day now, in the site's timezone.
+    func today() -> LocalDate
+}

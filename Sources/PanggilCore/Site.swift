@@ -1,0 +1,143 @@
+import Foundation
+
+/// A public service hall: its agencies, services, counters and zones, as read from the site file.
+public struct Site: Sendable, Equatable {
+    public var name: String
+    public var timeZone: TimeZone
+    /// Spoken and displayed languages, the first one being the default (`id`, optionally `en`).
+    public var languages: [String]
+    public var agencies: [Agency]
+    public var services: [Service]
+    public var counters: [Counter]
+    public var zones: [Zone]
+    public var callPolicy: CallPolicy
+    /// Opening hours for every service that does not declare its own. `nil` means always open.
+    public var hours: WeeklyHours?
+    /// When false, opening hours are shown but tickets are issued at any time.
+    public var enforceHours: Bool
+
+    public init(
+        name: String, timeZone: TimeZone, languages: [String] = ["id"], agencies: [Agency], services: [Service],
+        counters: [Counter], zones: [Zone], callPolicy: CallPolicy = .priorityFirst, hours: WeeklyHours? = nil,
+        enforceHours: Bool = true
+    ) {
+        self.name = name
+        self.timeZone = timeZone
+        self.languages = languages
+        self.agencies = agencies
+        self.services = services
+        self.counters = counters
+        self.zones = zones
+        self.callPolicy = callPolicy
+        self.hours = hours
+        self.enforceHours = enforceHours
+    }
+
+    public func service(_ code: String) -> Service? {
+        let code = code.uppercased()
+        return services.first { $0.code == code }
+    }
+
+    public func counter(_ number: Int) -> Counter? {
+        counters.first { $0.number == number }
+    }
+
+    public func agency(_ id: String) -> Agency? {
+        agencies.first { $0.id == id }
+    }
+
+    public func zone(_ id: String) -> Zone? {
+        zones.first { $0.id == id }
+    }
+
+    /// The hours that apply to a service: its own, else the site's.
+    public func hours(of service: Service) -> WeeklyHours? {
+        service.hours ?? hours
+    }
+
+    /// Counters that serve a service, in site-file order.
+    public func counters(serving code: String) -> [Counter] {
+        counters.filter { $0.services.contains(code) }
+    }
+}
+
+/// An agency (*instansi*) with its own counters in the hall, e.g. Disdukcapil.
+public struct Agency: Sendable, Equatable {
+    public var id: String
+    public var name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A service (*layanan*): what a citizen takes a ticket for.
+public struct Service: Sendable, Equatable {
+    /// The ticket prefix, one or two capital letters; also the service's identifier.
+    public var code: String
+    public var name: String
+    /// How the service is said in a call, when the site chooses to say it.
+    public var spokenName: String
+    public var agency: String
+    /// Tickets per local day; `nil` means no limit.
+    public var dailyQuota: Int?
+    public var hours: WeeklyHours?
+    /// Used for wait estimates until the day has served tickets to measure.
+    public var typicalServiceMinutes: Int
+
+    public init(
+        code: String, name: String, spokenName: String? = nil, agency: String, dailyQuota: Int? = nil,
+        hours: WeeklyHours? = nil, typicalServiceMinutes: Int = 10
+    ) {
+        self.code = code
+        self.name = name
+        self.spokenName = spokenName ?? name
+        self.agency = agency
+        self.dailyQuota = dailyQuota
+        self.hours = hours
+        self.typicalServiceMinutes = typicalServiceMinutes
+    }
+}
+
+/// A counter (*loket*, *meja*, *ruang*) where staff call and serve tickets.
+public struct Counter: Sendable, Equatable {
+    /// Unique in the site; what staff type and what the loudspeaker says.
+    public var number: Int
+    public var name: String
+    public var zone: String
+    /// Service codes this counter calls from.
+    public var services: [String]
+    /// The word spoken before the number: *loket*, *meja*, *ruang*.
+    public var destination: String
+
+    public init(number: Int, name: String? = nil, zone: String, services: [String], destination: String = "loket") {
+        self.number = number
+        self.destination = destination
+        self.name = name ?? "\(destination.prefix(1).uppercased())\(destination.dropFirst()) \(number)"
+        self.zone = zone
+        self.services = services
+    }
+}
+
+/// An area with its own loudspeakers and displays, e.g. *Lantai 1*.
+public struct Zone: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// The PulseAudio sink that drives this zone's loudspeakers.
+    public var sink: String
+
+    public init(id: String, name: String, sink: String) {
+        self.id = id
+        self.name = name
+        self.sink = sink
+    }
+}
+
+/// How call-next weighs priority tickets (elderly, disabled, pregnant) against regular ones.
+public enum CallPolicy: Sendable, Equatable {
+    /// Any waiting priority ticket is called before every regular one.
+    case priorityFirst
+    /// After `regularPerPriority` regular calls at a counter, its next call takes a priority ticket if one waits.
+    case interleave(regularPerPriority: Int)
+}

@@ -1,0 +1,114 @@
+/// One mistake in a site description, named by its field path (`services[3].code`).
+public struct SiteProblem: Sendable, Equatable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// The languages Panggil can show and speak.
+public let supportedLanguages: Set<String> = ["id", "en"]
+
+extension Site {
+    /// Every inconsistency in the site, in file order. Start-up refuses a site with any.
+    public func problems() -> [SiteProblem] {
+        var problems: [SiteProblem] = []
+        func check(_ ok: Bool, _ field: String, _ message: @autoclosure () -> String) {
+            if !ok { problems.append(SiteProblem(field, message())) }
+        }
+
+        check(!name.trimmingCharacters(in: .whitespaces).isEmpty, "name", "nama situs kosong")
+        check(!languages.isEmpty, "languages", "minimal satu bahasa (id)")
+        for (i, language) in languages.enumerated() {
+            check(supportedLanguages.contains(language), "languages[\(i)]",
+                  "bahasa '\(language)' tidak didukung (pilih: id, en)")
+        }
+        if case .interleave(let n) = callPolicy {
+            check(n >= 1, "call_policy", "jumlah tiket reguler per tiket prioritas harus minimal 1, bukan \(n)")
+        }
+        if let hours { problems += hours.problems(field: "hours") }
+
+        check(!zones.isEmpty, "zones", "minimal satu zona")
+        var zoneIDs: [String: Int] = [:]
+        var sinks: [String: Int] = [:]
+        for (i, zone) in zones.enumerated() {
+            check(!zone.id.isEmpty, "zones[\(i)].id", "id zona kosong")
+            if let first = zoneIDs[zone.id] {
+                problems.append(SiteProblem("zones[\(i)].id", "id zona '\(zone.id)' sudah dipakai oleh zones[\(first)]"))
+            } else { zoneIDs[zone.id] = i }
+            check(!zone.sink.isEmpty, "zones[\(i)].sink", "nama sink PulseAudio kosong")
+            if let first = sinks[zone.sink], !zone.sink.isEmpty {
+                problems.append(SiteProblem("zones[\(i)].sink", "sink '\(zone.sink)' sudah dipakai oleh zones[\(first)]"))
+            } else { sinks[zone.sink] = i }
+        }
+
+        check(!agencies.isEmpty, "agencies", "minimal satu instansi")
+        var agencyIDs: [String: Int] = [:]
+        for (i, agency) in agencies.enumerated() {
+            check(!agency.id.isEmpty, "agencies[\(i)].id", "id instansi kosong")
+            check(!agency.name.isEmpty, "agencies[\(i)].name", "nama instansi kosong")
+            if let first = agencyIDs[agency.id] {
+                problems.append(SiteProblem("agencies[\(i)].id", "id instansi '\(agency.id)' sudah dipakai oleh agencies[\(first)]"))
+            } else { agencyIDs[agency.id] = i }
+        }
+
+        check(!services.isEmpty, "services", "minimal satu layanan")
+        var codes: [String: Int] = [:]
+        for (i, service) in services.enumerated() {
+            let field = "services[\(i)]"
+            let isPrefix = (1...2).contains(service.code.count) && service.code.allSatisfy { $0.isASCII && $0.isUppercase }
+            check(isPrefix, "\(field).code", "prefix '\(service.code)' harus satu atau dua huruf kapital (A, B, … AB)")
+            if let first = codes[service.code] {
+                problems.append(SiteProblem("\(field).code", "prefix '\(service.code)' sudah dipakai oleh services[\(first)]"))
+            } else { codes[service.code] = i }
+            check(!service.name.isEmpty, "\(field).name", "nama layanan kosong")
+            check(agencyIDs[service.agency] != nil, "\(field).agency", "instansi '\(service.agency)' tidak ada di agencies")
+            if let quota = service.dailyQuota {
+                check(quota > 0, "\(field).daily_quota", "kuota harian harus lebih dari 0, bukan \(quota)")
+            }
+            check(service.typicalServiceMinutes > 0, "\(field).typical_minutes",
+                  "lama layanan harus lebih dari 0 menit, bukan \(service.typicalServiceMinutes)")
+            if let hours = service.hours { problems += hours.problems(field: "\(field).hours") }
+        }
+
+        check(!counters.isEmpty, "counters", "minimal satu loket")
+        var numbers: [Int: Int] = [:]
+        for (i, counter) in counters.enumerated() {
+            let field = "counters[\(i)]"
+            check(counter.number > 0, "\(field).number", "nomor loket harus lebih dari 0, bukan \(counter.number)")
+            if let first = numbers[counter.number] {
+                problems.append(SiteProblem("\(field).number", "nomor loket \(counter.number) sudah dipakai oleh counters[\(first)]"))
+            } else { numbers[counter.number] = i }
+            check(zoneIDs[counter.zone] != nil, "\(field).zone", "zona '\(counter.zone)' tidak ada di zones")
+            check(!counter.services.isEmpty, "\(field).services", "loket harus melayani minimal satu layanan")
+            for (j, code) in counter.services.enumerated() {
+                check(codes[code] != nil, "\(field).services[\(j)]", "layanan '\(code)' tidak ada di services")
+                check(!counter.services[..<j].contains(code), "\(field).services[\(j)]", "layanan '\(code)' disebut dua kali")
+            }
+            check(!counter.destination.isEmpty, "\(field).destination", "kata tujuan kosong (loket, meja, ruang)")
+        }
+        for (i, service) in services.enumerated() where !counters.contains(where: { $0.services.contains(service.code) }) {
+            problems.append(SiteProblem("services[\(i)]", "layanan '\(service.code)' tidak dilayani loket mana pun"))
+        }
+        return problems
+    }
+}
+
+extension WeeklyHours {
+    func problems(field: String) -> [SiteProblem] {
+        var problems: [SiteProblem] = []
+        for day in Weekday.allCases {
+            let ranges = (days[day] ?? []).sorted { $0.start < $1.start }
+            for (a, b) in zip(ranges, ranges.dropFirst()) where b.start < a.end {
+                problems.append(SiteProblem("\(field).\(day.indonesianName.lowercased())",
+                                            "jam \(a) dan \(b) bertumpang tindih"))
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+import PanggilCore
+
+/// Where and how the server listens.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "0.0.0.0", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the application exactly as `panggil serve` runs it, so that tests exercise the same thing.
+public func buildApplication(
+    store: any QueueStore, configuration: ServerConfiguration = ServerConfiguration(),
+    logger: Logger = Logger(label: "panggil")
+) async throws -> some ApplicationProtocol {
+    let board = try await LiveBoard(store: store, logger: logger)
+    let router = buildRouter(store: store, board: board)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Panggil"),
+        services: [board],
+        logger: logger)
+}
+
+func buildRouter(store: any QueueStore, board: LiveBoard) -> Router<PanggilRequestContext> {
+    let router = Router(context: PanggilRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    QueueAPI(store: store, board: board).register(on: router)
+    return router
+}

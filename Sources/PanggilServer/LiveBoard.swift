@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import PanggilCore
+import ServiceLifecycle
+
+/// The server's in-memory board: loaded from the store once, then kept current by folding in every
+/// event of the store's feed, whichever process committed it. It also starts a new day at local midnight.
+public actor LiveBoard: ServiceLifecycle.Service {
+    public nonisolated let store: any QueueStore
+    private let logger: Logger
+    private(set) var board: Board
+
+    public init(store: any QueueStore, logger: Logger = Logger(label: "panggil.board")) async throws {
+        self.store = store
+        self.logger = logger
+        board = try await store.board(day: store.today())
+    }
+
+    public var current: Board { board }
+
+    public func run() async throws {
+        let start = board.seq
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.follow(after: start) }
+            group.addTask { try await self.watchMidnight() }
+            // Either task ending (shutdown, or the store failing) ends the board.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func follow(after seq: Int64) async throws {
+        for try await event in store.feed(after: seq).cancelOnGracefulShutdown() {
+            board.apply(event)
+        }
+    }
+
+    private func watchMidnight() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            let today = store.today()
+            if today > board.day {
+                logger.info("new local day", metadata: ["day": "\(today)"])
+                board.rollOver(to: today)
+            }
+        }
+    }
+
+    /// Waits until the board has folded in event `seq` (or `timeout` passes); returns whether it did.
+    public func waitFor(seq: Int64, timeout: Duration = .seconds(2)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while board.seq < seq {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return true
+    }
+}

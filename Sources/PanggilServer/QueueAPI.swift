@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import PanggilCore
+
+/// The ticket, counter and board endpoints of the HTTP API.
+struct QueueAPI: Sendable {
+    let store: any QueueStore
+    let board: LiveBoard
+    var site: Site { store.site }
+    var time: Timestamps { Timestamps(timeZone: store.site.timeZone) }
+
+    func register(on router: Router<PanggilRequestContext>) {
+        router.get("healthz") { _, _ in
+            try JSONResponse(HealthJSON(status: "ok", seq: await board.current.seq))
+        }
+        router.get("api/board") { _, _ in
+            try JSONResponse(BoardJSON(await board.current, site: site, time: time))
+        }
+
+        router.post("api/tickets") { request, context in
+            let body = try await decode(IssueRequest.self, request, context)
+            let ticket = try await store.issue(service: body.service, priority: body.priority ?? false, by: context.actor)
+            return try JSONResponse(TicketJSON(ticket, site: site, time: time), status: .created)
+        }
+        router.get("api/tickets/{code}") { _, context in
+            try JSONResponse(try await status(publicCode: context.parameters.require("code")))
+        }
+
+        let tickets = router.group("api/tickets/{id}")
+        let steps: [(String, @Sendable (any QueueStore, TicketSelector, EventActor) async throws -> Ticket)] = [
+            ("recall", { try await $0.recall($1, by: $2) }),
+            ("start", { try await $0.start($1, by: $2) }),
+            ("complete", { try await $0.complete($1, by: $2) }),
+            ("no-show", { try await $0.noShow($1, by: $2) }),
+            ("requeue", { try await $0.requeue($1, by: $2) }),
+            ("cancel", { try await $0.cancel($1, by: $2) }),
+        ]
+        for (path, step) in steps {
+            tickets.post(RouterPath(path)) { _, context in
+                let ticket = try await step(store, try ticketSelector(context), context.actor)
+                return try JSONResponse(TicketJSON(ticket, site: site, time: time))
+            }
+        }
+        tickets.post("transfer") { request, context in
+            let body = try await decode(TransferRequest.self, request, context)
+            let ticket = try await store.transfer(try ticketSelector(context), to: body.service, by: context.actor)
+            return try JSONResponse(TicketJSON(ticket, site: site, time: time))
+        }
+
+        let counters = router.group("api/counters/{counter}")
+        counters.post("call-next") { _, context in
+            let ticket = try await store.callNext(counter: try counterNumber(context), by: context.actor)
+            return try JSONResponse(TicketJSON(ticket, site: site, time: time))
+        }
+        counters.post("call") { request, context in
+            let number = try counterNumber(context)
+            let body = try await decode(CallRequest.self, request, context)
+            guard let selector = TicketSelector(parsing: body.ticket) else {
+                throw APIError.badRequest("invalid_ticket", "Nomor tiket '\(body.ticket)' tidak valid (contoh: A-012).")
+            }
+            let ticket = try await store.call(selector, counter: number, by: context.actor)
+            return try JSONResponse(TicketJSON(ticket, site: site, time: time))
+        }
+        for (path, state) in [("open", CounterState.open), ("pause", .paused), ("close", .closed)] {
+            counters.post(RouterPath(path)) { _, context in
+                let number = try counterNumber(context)
+                _ = try await store.setCounter(number, to: state, by: context.actor)
+                return try JSONResponse(CounterStateJSON(counter: CounterJSON(number, site: site)!, state: state.rawValue))
+            }
+        }
+    }
+
+    private func status(publicCode code: String) async throws -> TicketStatusJSON {
+        // Codes are short and plain; refusing anything else early keeps junk away from the store.
+        guard code.count <= 32, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              let ticket = try await store.ticket(publicCode: code) else {
+            throw APIError(.notFound, "ticket_not_found", "Tiket tidak ditemukan. Periksa kode pada tiket Anda.")
+        }
+        let board = await board.current
+        let service = site.service(ticket.service)!
+        let ahead = ticket.state == .waiting ? board.peopleAhead(of: ticket.id, policy: site.callPolicy) : nil
+        return TicketStatusJSON(
+            ticket: TicketRefJSON(ticket.ref, site: site), state: ticket.state.rawValue,
+            counter: CounterJSON(ticket.counter, site: site), position: ahead.map { $0 + 1 }, peopleAhead: ahead,
+            estimatedWaitMinutes: ahead.map { minutes(board.estimatedWaitSeconds(ahead: $0, service: service, site: site)) },
+            nowServing: board.queues[ticket.service]?.lastCalled.map { TicketRefJSON($0, site: site) })
+    }
+
+    private func ticketSelector(_ context: PanggilRequestContext) throws -> TicketSelector {
+        let text = try context.parameters.require("id")
+        guard let selector = TicketSelector(parsing: text) else {
+            throw APIError.badRequest("invalid_ticket", "Tiket '\(text)' tidak valid: pakai id (12) atau nomor (A-012).")
+        }
+        return selector
+    }
+
+    private func counterNumber(_ context: PanggilRequestContext) throws -> Int {
+        let text = try context.parameters.require("counter")
+        guard let number = Int(text), number > 0 else {
+            throw APIError.badRequest("invalid_counter", "Nomor loket '\(text)' tidak valid.")
+        }
+        return number
+    }
+}
+
+struct IssueRequest: Decodable {
+    var service: String
+    var priority: Bool?
+}
+
+struct CallRequest: Decodable {
+    var ticket: String
+}
+
+struct TransferRequest: Decodable {
+    var service: String
+}
+
+struct HealthJSON: Codable {
+    var status: String
+    var seq: Int64
+}
+
+struct CounterStateJSON: Codable {
+    var counter: CounterJSON
+    var state: String
+}
+
+/// Reads a JSON body, answering 400 with a message that names the field for anything malformed.
+func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: PanggilRequestContext) async throws -> T {
+    let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+    } catch DecodingError.keyNotFound(let key, _) {
+        throw APIError.badRequest("missing_field", "Kolom '\(key.stringValue)' wajib diisi.")
+    } catch DecodingError.typeMismatch(_, let where_), DecodingError.valueNotFound(_, let where_) {
+        let field = where_.codingPath.map(\.stringValue).joined(separator: ".")
+        throw APIError.badRequest("invalid_field", "Kolom '\(field)' berjenis salah.")
+    } catch {
+        throw APIError.badRequest("invalid_json", "Isi permintaan bukan JSON yang valid.")
+    }
+}
+
+/// A JSON body with a status, encoded with the API's encoder.
+struct JSONResponse<Body: Encodable & Sendable>: ResponseGenerator {
+    var body: Body
+    var status: HTTPResponse.Status = .ok
+
+    init(_ body: Body, status: HTTPResponse.Status = .ok) throws {
+        self.body = body
+        self.status = status
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONEncoder.api.encode(body, from: request, context: context)
+        response.status = status
+        return response
+    }
+}

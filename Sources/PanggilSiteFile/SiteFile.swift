@@ -1,0 +1,246 @@
+import Foundation
+import PanggilCore
+import Yams
+
+/// A site file that cannot be used, with every problem found in it.
+public struct SiteFileError: Error, Sendable, CustomStringConvertible {
+    public var source: String
+    public var problems: [SiteProblem]
+
+    public var description: String {
+        "Berkas situs \(source) tidak valid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Reads the YAML site file (see `docs/site-file.md`) into a validated `Site`.
+public enum SiteFile {
+    public static func load(path: String) throws -> Site {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SiteFileError(source: path, problems: [SiteProblem("(berkas)", "tidak bisa dibaca: \(error.localizedDescription)")])
+        }
+        return try parse(text, source: path)
+    }
+
+    /// The embedded demo site (MPP Kota Tegal), used when no file is given.
+    public static func demo() -> Site {
+        // The demo is part of the binary and covered by tests, so a failure here is a programming error.
+        try! parse(demoYAML, source: "(demo)")
+    }
+
+    public static func parse(_ yaml: String, source: String = "(teks)") throws -> Site {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw SiteFileError(source: source, problems: [SiteProblem("(berkas)", "berkas kosong")])
+            }
+            root = node
+        } catch let error as SiteFileError {
+            throw error
+        } catch {
+            throw SiteFileError(source: source, problems: [SiteProblem("(yaml)", "\(error)")])
+        }
+        var reader = Reader()
+        let site = reader.site(root)
+        let problems = reader.problems + (site?.problems() ?? [])
+        guard let site, problems.isEmpty else {
+            throw SiteFileError(source: source, problems: problems)
+        }
+        return site
+    }
+}
+
+/// Walks the YAML tree, collecting every problem rather than stopping at the first, so that one run
+/// of `panggil serve` shows an installer everything to fix.
+private struct Reader {
+    var problems: [SiteProblem] = []
+
+    mutating func fail(_ field: String, _ message: String) {
+        problems.append(SiteProblem(field, message))
+    }
+
+    mutating func site(_ node: Node) -> Site? {
+        guard let map = mapping(node, "(akar)", allowed: [
+            "name", "timezone", "languages", "enforce_hours", "call_policy", "hours",
+            "zones", "agencies", "services", "counters",
+        ]) else { return nil }
+        let name = string(map["name"], "name") ?? ""
+        var timeZone = TimeZone(identifier: "Asia/Jakarta")!
+        if let id = string(map["timezone"], "timezone", required: false) {
+            if let zone = TimeZone(identifier: id) { timeZone = zone } else {
+                fail("timezone", "zona waktu '\(id)' tidak dikenal (contoh: Asia/Jakarta, Asia/Makassar, Asia/Jayapura)")
+            }
+        }
+        let languages = map["languages"].map { list($0, "languages").enumerated().compactMap { string($1, "languages[\($0)]") } } ?? ["id"]
+        let enforceHours = bool(map["enforce_hours"], "enforce_hours") ?? true
+        let policy = map["call_policy"].flatMap { callPolicy($0, "call_policy") } ?? .priorityFirst
+        let hours = map["hours"].flatMap { weeklyHours($0, "hours") }
+
+        let zones = list(map["zones"], "zones").enumerated().compactMap { zone($1, "zones[\($0)]") }
+        let agencies = list(map["agencies"], "agencies").enumerated().compactMap { agency($1, "agencies[\($0)]") }
+        let services = list(map["services"], "services").enumerated().compactMap { service($1, "services[\($0)]") }
+        let counters = list(map["counters"], "counters").enumerated().compactMap { counter($1, "counters[\($0)]") }
+        return Site(name: name, timeZone: timeZone, languages: languages, agencies: agencies, services: services,
+                    counters: counters, zones: zones, callPolicy: policy, hours: hours, enforceHours: enforceHours)
+    }
+
+    mutating func zone(_ node: Node, _ field: String) -> Zone? {
+        guard let map = mapping(node, field, allowed: ["id", "name", "sink"]) else { return nil }
+        let id = string(map["id"], "\(field).id") ?? ""
+        return Zone(id: id, name: string(map["name"], "\(field).name", required: false) ?? id,
+                    sink: string(map["sink"], "\(field).sink") ?? "")
+    }
+
+    mutating func agency(_ node: Node, _ field: String) -> Agency? {
+        guard let map = mapping(node, field, allowed: ["id", "name"]) else { return nil }
+        return Agency(id: string(map["id"], "\(field).id") ?? "", name: string(map["name"], "\(field).name") ?? "")
+    }
+
+    mutating func service(_ node: Node, _ field: String) -> Service? {
+        guard let map = mapping(node, field, allowed: [
+            "code", "name", "spoken_name", "agency", "daily_quota", "hours", "typical_minutes",
+        ]) else { return nil }
+        return Service(
+            code: string(map["code"], "\(field).code") ?? "",
+            name: string(map["name"], "\(field).name") ?? "",
+            spokenName: string(map["spoken_name"], "\(field).spoken_name", required: false),
+            agency: string(map["agency"], "\(field).agency") ?? "",
+            dailyQuota: int(map["daily_quota"], "\(field).daily_quota"),
+            hours: map["hours"].flatMap { weeklyHours($0, "\(field).hours") },
+            typicalServiceMinutes: int(map["typical_minutes"], "\(field).typical_minutes") ?? 10)
+    }
+
+    mutating func counter(_ node: Node, _ field: String) -> Counter? {
+        guard let map = mapping(node, field, allowed: ["number", "name", "zone", "services", "destination"]) else { return nil }
+        guard let number = int(map["number"], "\(field).number", required: true) else { return nil }
+        let services = list(map["services"], "\(field).services").enumerated()
+            .compactMap { string($1, "\(field).services[\($0)]")?.uppercased() }
+        return Counter(number: number, name: string(map["name"], "\(field).name", required: false),
+                       zone: string(map["zone"], "\(field).zone") ?? "", services: services,
+                       destination: string(map["destination"], "\(field).destination", required: false) ?? "loket")
+    }
+
+    /// `priority_first`, or `interleave: 3` (three regular tickets, then one priority).
+    mutating func callPolicy(_ node: Node, _ field: String) -> CallPolicy? {
+        if let text = node.string, node.scalar != nil {
+            if text == "priority_first" { return .priorityFirst }
+            fail(field, "kebijakan '\(text)' tidak dikenal (pilih: priority_first, atau interleave: N)")
+            return nil
+        }
+        guard let map = mapping(node, field, allowed: ["interleave"]) else { return nil }
+        guard let n = int(map["interleave"], "\(field).interleave", required: true) else { return nil }
+        return .interleave(regularPerPriority: n)
+    }
+
+    /// `{senin-kamis: "08.00-15.00", jumat: ["08.00-11.00", "13.00-15.00"]}`.
+    mutating func weeklyHours(_ node: Node, _ field: String) -> WeeklyHours? {
+        guard let map = node.mapping else {
+            fail(field, "harus berupa daftar hari dan jam, contoh: {senin-jumat: \"08.00-15.00\"}")
+            return nil
+        }
+        var days: [Weekday: [TimeRange]] = [:]
+        for (keyNode, value) in map {
+            let key = keyNode.string ?? ""
+            let dayField = "\(field).\(key)"
+            let names = key.split(separator: "-", maxSplits: 1).map(String.init)
+            guard let first = names.first.flatMap(Weekday.init(name:)),
+                  let last = (names.count == 2 ? Weekday(name: names[1]) : first), first <= last else {
+                fail(dayField, "hari '\(key)' tidak dikenal (contoh: senin, senin-kamis, jumat, sabtu)")
+                continue
+            }
+            let texts: [(String, String)]
+            if value.scalar != nil {
+                texts = [(value.string ?? "", dayField)]
+            } else if let items = value.sequence {
+                texts = items.enumerated().map { ($1.string ?? "", "\(dayField)[\($0)]") }
+            } else {
+                fail(dayField, "harus berupa jam (\"08.00-15.00\") atau daftar jam")
+                continue
+            }
+            var ranges: [TimeRange] = []
+            for (text, itemField) in texts {
+                if let range = TimeRange(parsing: text) { ranges.append(range) } else {
+                    fail(itemField, "rentang jam '\(text)' tidak valid (contoh: 08.00-15.00, jam mulai sebelum jam selesai)")
+                }
+            }
+            for day in Weekday.allCases where first <= day && day <= last {
+                if days[day] != nil { fail(dayField, "hari \(day.indonesianName) disebut lebih dari sekali") }
+                days[day, default: []] += ranges
+            }
+        }
+        return WeeklyHours(days: days)
+    }
+
+    // MARK: Scalars
+
+    mutating func mapping(_ node: Node?, _ field: String, allowed: Set<String>) -> [String: Node]? {
+        guard let node else {
+            fail(field, "wajib diisi")
+            return nil
+        }
+        guard let map = node.mapping else {
+            fail(field, "harus berupa pemetaan (kunci: nilai)")
+            return nil
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in map {
+            let name = key.string ?? ""
+            if !allowed.contains(name) {
+                // A typo such as `daily_qouta` must not silently leave a quota unset.
+                fail(field == "(akar)" ? name : "\(field).\(name)",
+                     "kunci tidak dikenal (yang dikenal: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    mutating func list(_ node: Node?, _ field: String) -> [Node] {
+        guard let node else {
+            fail(field, "wajib diisi")
+            return []
+        }
+        guard let items = node.sequence else {
+            fail(field, "harus berupa daftar")
+            return []
+        }
+        return Array(items)
+    }
+
+    mutating func string(_ node: Node?, _ field: String, required: Bool = true) -> String? {
+        guard let node else {
+            if required { fail(field, "wajib diisi") }
+            return nil
+        }
+        guard node.scalar != nil, let text = node.string else {
+            fail(field, "harus berupa teks")
+            return nil
+        }
+        return text
+    }
+
+    mutating func int(_ node: Node?, _ field: String, required: Bool = false) -> Int? {
+        guard let node else {
+            if required { fail(field, "wajib diisi") }
+            return nil
+        }
+        guard let text = node.scalar?.string, let value = Int(text) else {
+            fail(field, "harus berupa bilangan bulat, bukan '\(node.scalar?.string ?? "…")'")
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ node: Node?, _ field: String) -> Bool? {
+        guard let node else { return nil }
+        switch node.scalar?.string.lowercased() {
+        case "true", "yes", "ya": return true
+        case "false", "no", "tidak": return false
+        default:
+            fail(field, "harus true atau false")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import PanggilCore
+
+// Conversions between the store's rows and the domain's values. Times are stored as integer
+// milliseconds so that a value read back equals the value written.
+
+extension Date {
+    init(millis: Int64) {
+        self.init(timeIntervalSince1970: Double(millis) / 1000)
+    }
+
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    /// This instant cut to whole milliseconds, as the store will keep it.
+    var storable: Date { Date(millis: Int64((timeIntervalSince1970 * 1000).rounded(.down))) }
+}
+
+extension Ticket {
+    static let columns = """
+        id, public_code, prefix, number, day, service, priority, state, counter, issued_at, queued_at,
+        called_at, started_at, finished_at, recalls, transfers
+        """
+
+    init(row: Row) throws {
+        guard let day = LocalDate(iso: row["day"]), let state = TicketState(rawValue: row["state"]) else {
+            throw StoreCorruption("ticket \(row["id"] ?? "?") has day '\(row["day"] ?? "")' or state '\(row["state"] ?? "")'")
+        }
+        self.init(
+            id: row["id"], publicCode: row["public_code"], prefix: row["prefix"], number: row["number"], day: day,
+            service: row["service"], priority: row["priority"], state: state, counter: row["counter"],
+            issuedAt: Date(millis: row["issued_at"]), queuedAt: Date(millis: row["queued_at"]),
+            calledAt: (row["called_at"] as Int64?).map(Date.init(millis:)),
+            startedAt: (row["started_at"] as Int64?).map(Date.init(millis:)),
+            finishedAt: (row["finished_at"] as Int64?).map(Date.init(millis:)),
+            recalls: row["recalls"], transfers: row["transfers"])
+    }
+
+    func insert(_ db: Database) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO tickets (public_code, prefix, number, day, service, priority, state, counter, issued_at,
+                                 queued_at, called_at, started_at, finished_at, recalls, transfers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [publicCode, prefix, number, day.description, service, priority, state.rawValue,
+                             counter, issuedAt.millis, queuedAt.millis, calledAt?.millis, startedAt?.millis,
+                             finishedAt?.millis, recalls, transfers])
+        return db.lastInsertedRowID
+    }
+
+    func update(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE tickets SET service = ?, state = ?, counter = ?, queued_at = ?, called_at = ?, started_at = ?,
+                               finished_at = ?, recalls = ?, transfers = ?
+            WHERE id = ?
+            """, arguments: [service, state.rawValue, counter, queuedAt.millis, calledAt?.millis, startedAt?.millis,
+                             finishedAt?.millis, recalls, transfers, id])
+    }
+}
+
+extension CounterRecord {
+    static func load(_ number: Int, _ db: Database) throws -> CounterRecord {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM counters WHERE number = ?", arguments: [number]) else {
+            // A counter that never changed state has no row yet: it is closed.
+            return CounterRecord(number: number)
+        }
+        guard let state = CounterState(rawValue: row["state"]) else {
+            throw StoreCorruption("counter \(number) has state '\(row["state"] ?? "")'")
+        }
+        return CounterRecord(number: number, state: state, ticketID: row["ticket_id"], regularStreak: row["regular_streak"])
+    }
+
+    func save(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO counters (number, state, ticket_id, regular_streak) VALUES (?, ?, ?, ?)
+            ON CONFLICT (number) DO UPDATE SET state = excluded.state, ticket_id = excluded.ticket_id,
+                                                regular_streak = excluded.regular_streak
+            """, arguments: [number, state.rawValue, ticketID, regularStreak])
+    }
+}
+
+/// The `data` column of an event: what the `ticket_id` and `counter` columns do not say.
+struct EventData: Codable {
+    var prefix: String?
+    var number: Int?
+    var ticketDay: String?
+    var service: String?
+    var priority: Bool?
+    var counterState: String?
+    var fromService: String?
+
+    enum CodingKeys: String, CodingKey {
+        case prefix, number, service, priority
+        case ticketDay = "ticket_day"
+        case counterState = "counter_state"
+        case fromService = "from_service"
+    }
+}
+
+extension QueueEvent {
+    static let columns = "seq, at, day, type, actor, ticket_id, counter, data"
+
+    init(row: Row) throws {
+        let seq: Int64 = row["seq"]
+        guard let day = LocalDate(iso: row["day"]), let type = EventType(rawValue: row["type"]) else {
+            throw StoreCorruption("event \(seq) has day '\(row["day"] ?? "")' or type '\(row["type"] ?? "")'")
+        }
+        let text: String = row["data"]
+        let data: EventData
+        do {
+            data = try JSONDecoder().decode(EventData.self, from: Data(text.utf8))
+        } catch {
+            throw StoreCorruption("event \(seq) has unreadable data: \(text)")
+        }
+        var ticket: TicketRef?
+        if let id: Int64 = row["ticket_id"] {
+            guard let prefix = data.prefix, let number = data.number, let service = data.service,
+                  let ticketDay = data.ticketDay.flatMap(LocalDate.init(iso:)) else {
+                throw StoreCorruption("event \(seq) names ticket \(id) without prefix, number, service and ticket_day")
+            }
+            ticket = TicketRef(id: id, prefix: prefix, number: number, day: ticketDay, service: service,
+                               priority: data.priority ?? false)
+        }
+        self.init(seq: seq, at: Date(millis: row["at"]), day: day, type: type, actor: EventActor(row["actor"]),
+                  ticket: ticket, counter: row["counter"], counterState: data.counterState.flatMap(CounterState.init),
+                  fromService: data.fromService)
+    }
+
+    /// Appends the event, returning it with its sequence number.
+    static func append(
+        _ db: Database, type: EventType, at: Date, day: LocalDate, actor: EventActor, ticket: Ticket? = nil,
+        counter: Int? = nil, counterState: CounterState? = nil, fromService: String? = nil
+    ) throws -> QueueEvent {
+        let data = EventData(prefix: ticket?.prefix, number: ticket?.number, ticketDay: ticket?.day.description,
+                             service: ticket?.service, priority: ticket?.priority, counterState: counterState?.rawValue,
+                             fromService: fromService)
+        let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO events (at, day, type, actor, ticket_id, counter, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [at.millis, day.description, type.rawValue, actor.rawValue, ticket?.id, counter, json])
+        return QueueEvent(seq: db.lastInsertedRowID, at: at, day: day, type: type, actor: actor, ticket: ticket?.ref,
+                          counter: counter, counterState: counterState, fromService: fromService)
+    }
+}
+
+extension JSONEncoder {
+    static let sorted: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+}
+
+/// A row that the schema's constraints allow but the domain cannot read: written by hand or by a
+/// misbehaving integrator.
+public struct StoreCorruption: Error, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = "store: \(description)"
+    }
+}

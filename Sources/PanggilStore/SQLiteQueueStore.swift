@@ -1,0 +1,333 @@
+import Foundation
+import GRDB
+import PanggilCore
+
+/// The queue store: one SQLite file in WAL mode whose append-only `events` table is the source of truth.
+/// Several processes may open the same file (the server, `panggil` commands, an integrator): SQLite
+/// serialises their writes, and each process's feed reads every committed event in sequence order.
+public final class SQLiteQueueStore: QueueStore {
+    public struct Options: Sendable {
+        /// `FULL` syncs the log on every commit: an acknowledged command survives a power cut.
+        public var synchronousFull = true
+        /// How often a feed looks for commits made by other processes.
+        public var pollInterval: Duration = .milliseconds(10)
+        /// How long a writer waits for another process's write lock before giving up.
+        public var busyTimeout: TimeInterval = 10
+
+        public init() {}
+    }
+
+    public let site: Site
+    public let path: String
+    private let clock: any WallClock
+    private let pool: DatabasePool
+    private let commits: CommitQueue
+    private let signal: CommitSignal
+    private let options: Options
+
+    public init(path: String, site: Site, clock: any WallClock = SystemClock(), options: Options = Options()) throws {
+        self.site = site
+        self.path = path
+        self.clock = clock
+        self.options = options
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(options.busyTimeout)
+        let synchronous = options.synchronousFull ? "FULL" : "NORMAL"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+        let signal = CommitSignal()
+        self.signal = signal
+        commits = CommitQueue(pool: pool, didCommit: { signal.signal() })
+    }
+
+    /// Identifies this database file across restarts; a new file gets a new id.
+    public func databaseID() async throws -> String {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'database_id'") ?? ""
+        }
+    }
+
+    public func today() -> LocalDate {
+        LocalDate(clock.now(), in: site.timeZone)
+    }
+
+    // MARK: - Commands
+
+    public func issue(service code: String, priority: Bool, by actor: EventActor) async throws -> Ticket {
+        guard let service = site.service(code) else { throw QueueError.unknownService(code) }
+        return try await command { db, now in
+            let moment = LocalMoment(now, in: self.site.timeZone)
+            if self.site.enforceHours, let hours = self.site.hours(of: service),
+               !hours.isOpen(on: moment.weekday, at: moment.time) {
+                throw QueueError(.serviceClosed,
+                    "Layanan \(service.name) sedang tutup. Jam layanan: \(hours.summary).")
+            }
+            let last = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM tickets WHERE prefix = ? AND day = ?",
+                                        arguments: [service.code, moment.date.description]) ?? 0
+            if let quota = service.dailyQuota, last >= quota {
+                throw QueueError(.quotaReached,
+                    "Kuota hari ini untuk layanan \(service.name) (\(quota) tiket) sudah habis. Silakan datang lagi besok.")
+            }
+            var ticket = Ticket(id: 0, publicCode: PublicCode.make(), prefix: service.code, number: last + 1,
+                                day: moment.date, service: service.code, priority: priority, issuedAt: now)
+            ticket.id = try ticket.insert(db)
+            _ = try QueueEvent.append(db, type: .ticketIssued, at: now, day: moment.date, actor: actor, ticket: ticket)
+            return ticket
+        }
+    }
+
+    public func callNext(counter number: Int, by actor: EventActor) async throws -> Ticket {
+        guard let counter = site.counter(number) else { throw QueueError.unknownCounter(number) }
+        return try await command { db, now in
+            var record = try CounterRecord.load(number, db)
+            try record.checkCanCall()
+            let day = LocalDate(now, in: self.site.timeZone)
+            let services = counter.services
+            func oldest(priority: Bool) throws -> Candidate? {
+                let marks = databaseQuestionMarks(count: services.count)
+                let id = try Int64.fetchOne(db, sql: """
+                    SELECT id FROM tickets
+                    WHERE state = 'waiting' AND day = ? AND service IN (\(marks)) AND priority = ?
+                    ORDER BY queued_at, id LIMIT 1
+                    """, arguments: StatementArguments([day.description] + services + [priority ? 1 : 0]))
+                return id.map { Candidate(ticketID: $0, priority: priority) }
+            }
+            guard let choice = self.site.callPolicy.choose(
+                oldestRegular: try oldest(priority: false), oldestPriority: try oldest(priority: true),
+                regularStreak: record.regularStreak)
+            else {
+                throw QueueError(.queueEmpty,
+                    "Tidak ada antrian untuk \(counter.name) (layanan \(services.joined(separator: ", "))).")
+            }
+            var ticket = try self.load(.id(choice.ticket.ticketID), db, now: now)
+            try ticket.call(at: number, now: now)
+            try ticket.update(db)
+            record.ticketID = ticket.id
+            record.regularStreak = choice.regularStreak
+            try record.save(db)
+            _ = try QueueEvent.append(db, type: .ticketCalled, at: now, day: day, actor: actor, ticket: ticket, counter: number)
+            return ticket
+        }
+    }
+
+    public func call(_ selector: TicketSelector, counter number: Int, by actor: EventActor) async throws -> Ticket {
+        guard let counter = site.counter(number) else { throw QueueError.unknownCounter(number) }
+        return try await command { db, now in
+            var record = try CounterRecord.load(number, db)
+            var ticket = try self.load(selector, db, now: now)
+            guard counter.services.contains(ticket.service) else {
+                throw QueueError(.serviceNotServed,
+                    "\(counter.name) tidak melayani layanan \(ticket.service) (tiket \(ticket.label)).")
+            }
+            try record.checkCanCall()
+            try ticket.call(at: number, now: now)
+            try ticket.update(db)
+            record.ticketID = ticket.id
+            try record.save(db)
+            _ = try QueueEvent.append(db, type: .ticketCalled, at: now, day: LocalDate(now, in: self.site.timeZone),
+                                      actor: actor, ticket: ticket, counter: number)
+            return ticket
+        }
+    }
+
+    public func recall(_ selector: TicketSelector, by actor: EventActor) async throws -> Ticket {
+        try await step(selector, .ticketRecalled, by: actor) { try $0.recall(now: $1) }
+    }
+
+    public func start(_ selector: TicketSelector, by actor: EventActor) async throws -> Ticket {
+        try await step(selector, .ticketStarted, by: actor) { try $0.start(now: $1) }
+    }
+
+    public func complete(_ selector: TicketSelector, by actor: EventActor) async throws -> Ticket {
+        try await step(selector, .ticketCompleted, by: actor) { try $0.complete(now: $1) }
+    }
+
+    public func noShow(_ selector: TicketSelector, by actor: EventActor) async throws -> Ticket {
+        try await step(selector, .ticketNoShow, by: actor) { try $0.markNoShow(now: $1) }
+    }
+
+    public func requeue(_ selector: TicketSelector, by actor: EventActor) async throws -> Ticket {
+        try await step(selector, .ticketRequeued, by: actor) { try $0.requeue(now: $1) }
+    }
+
+    public func cancel(_ selector: TicketSelector, by actor: EventActor) async throws -> Ticket {
+        try await step(selector, .ticketCancelled, by: actor) { try $0.cancel(now: $1) }
+    }
+
+    public func transfer(_ selector: TicketSelector, to code: String, by actor: EventActor) async throws -> Ticket {
+        guard let target = site.service(code) else { throw QueueError.unknownService(code) }
+        return try await step(selector, .ticketTransferred, by: actor) { try $0.transfer(to: target.code, now: $1) }
+    }
+
+    public func setCounter(_ number: Int, to state: CounterState, by actor: EventActor) async throws -> CounterRecord {
+        guard site.counter(number) != nil else { throw QueueError.unknownCounter(number) }
+        return try await command { db, now in
+            var record = try CounterRecord.load(number, db)
+            try record.change(to: state)
+            try record.save(db)
+            _ = try QueueEvent.append(db, type: .counterChanged, at: now, day: LocalDate(now, in: self.site.timeZone),
+                                      actor: actor, counter: number, counterState: state)
+            return record
+        }
+    }
+
+    /// A lifecycle step on one ticket. The event names the counter the ticket was at; a step that takes
+    /// the ticket away from its counter (complete, no-show, transfer) frees that counter.
+    private func step(
+        _ selector: TicketSelector, _ type: EventType, by actor: EventActor,
+        _ transition: @escaping @Sendable (inout Ticket, Date) throws -> Void
+    ) async throws -> Ticket {
+        try await command { db, now in
+            var ticket = try self.load(selector, db, now: now)
+            let before = ticket
+            try transition(&ticket, now)
+            try ticket.update(db)
+            if let counter = before.counter, ticket.counter == nil {
+                var record = try CounterRecord.load(counter, db)
+                if record.ticketID == ticket.id {
+                    record.ticketID = nil
+                    try record.save(db)
+                }
+            }
+            _ = try QueueEvent.append(db, type: type, at: now, day: LocalDate(now, in: self.site.timeZone), actor: actor,
+                                      ticket: ticket, counter: before.counter,
+                                      fromService: type == .ticketTransferred ? before.service : nil)
+            return ticket
+        }
+    }
+
+    private func command<T: Sendable>(_ body: @escaping @Sendable (Database, Date) throws -> T) async throws -> T {
+        try await commits.perform { db in
+            // Read the clock inside the transaction so that `at` follows commit order within this process.
+            try body(db, self.clock.now().storable)
+        }
+    }
+
+    private func load(_ selector: TicketSelector, _ db: Database, now: Date) throws -> Ticket {
+        let row: Row?
+        switch selector {
+        case .id(let id):
+            row = try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE id = ?", arguments: [id])
+        case .label(let label):
+            row = try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE prefix = ? AND number = ? AND day = ?",
+                                   arguments: [label.prefix, label.number, LocalDate(now, in: site.timeZone).description])
+        }
+        guard let row else { throw QueueError.ticketNotFound(selector) }
+        return try Ticket(row: row)
+    }
+
+    // MARK: - Reads
+
+    public func ticket(_ selector: TicketSelector) async throws -> Ticket {
+        let now = clock.now()
+        return try await pool.read { db in try self.load(selector, db, now: now) }
+    }
+
+    public func ticket(publicCode: String) async throws -> Ticket? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE public_code = ?",
+                             arguments: [publicCode]).map(Ticket.init(row:))
+        }
+    }
+
+    public func events(after seq: Int64, limit: Int) async throws -> [QueueEvent] {
+        try await pool.read { db in try Self.events(db, after: seq, limit: limit) }
+    }
+
+    private static func events(_ db: Database, after seq: Int64, limit: Int) throws -> [QueueEvent] {
+        try Row.fetchAll(db, sql: "SELECT \(QueueEvent.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                         arguments: [seq, limit]).map(QueueEvent.init(row:))
+    }
+
+    public func board(day: LocalDate) async throws -> Board {
+        let site = site
+        return try await pool.read { db in
+            var board = Board(site: site, day: day, seq: try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0)
+            for row in try Row.fetchAll(db, sql: "SELECT number, state, ticket_id FROM counters") {
+                let number: Int = row["number"]
+                guard board.counters[number] != nil, let state = CounterState(rawValue: row["state"]) else { continue }
+                board.counters[number]!.state = state
+                if let id: Int64 = row["ticket_id"],
+                   let ticketRow = try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE id = ?", arguments: [id]) {
+                    let ticket = try Ticket(row: ticketRow)
+                    board.counters[number]!.ticket = ticket.ref
+                    board.counters[number]!.ticketState = ticket.state
+                    board.counters[number]!.since = ticket.state == .serving ? ticket.startedAt : ticket.calledAt
+                }
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT \(Ticket.columns) FROM tickets WHERE state = 'waiting' AND day = ? ORDER BY queued_at, id
+                """, arguments: [day.description]) {
+                let ticket = try Ticket(row: row)
+                board.queues[ticket.service]?.waiting.append(Board.QueuedTicket(ticket: ticket.ref, queuedAt: ticket.queuedAt))
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT service, COUNT(*) AS served, SUM(finished_at - COALESCE(started_at, called_at)) AS millis
+                FROM tickets WHERE state = 'done' AND day = ? GROUP BY service
+                """, arguments: [day.description]) {
+                let code: String = row["service"]
+                board.queues[code]?.served = row["served"]
+                board.queues[code]?.servedMillis = row["millis"] ?? 0
+            }
+            let calls = try Row.fetchAll(db, sql: """
+                SELECT \(QueueEvent.columns) FROM events
+                WHERE day = ? AND type IN ('ticket.called', 'ticket.recalled') ORDER BY seq
+                """, arguments: [day.description]).map(QueueEvent.init(row:))
+            for event in calls {
+                guard let ticket = event.ticket, let counter = event.counter else { continue }
+                if event.type == .ticketCalled, ticket.day == day { board.queues[ticket.service]?.lastCalled = ticket }
+                board.recentCalls.insert(Board.Call(ticket: ticket, counter: counter, at: event.at,
+                                                    isRecall: event.type == .ticketRecalled), at: 0)
+            }
+            board.recentCalls = Array(board.recentCalls.prefix(Board.recentCallLimit))
+            return board
+        }
+    }
+
+    // MARK: - Feed
+
+    public func feed(after seq: Int64) -> AsyncThrowingStream<QueueEvent, Error> {
+        let pool = pool
+        let signal = signal
+        let interval = options.pollInterval
+        return AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
+            let task = Task {
+                var last = seq
+                do {
+                    while !Task.isCancelled {
+                        // Note the signal before reading, so that a commit landing during the read wakes the next wait.
+                        let seen = signal.current
+                        let after = last
+                        let batch = try await pool.read { db in try Self.events(db, after: after, limit: 1000) }
+                        for event in batch {
+                            last = event.seq
+                            continuation.yield(event)
+                        }
+                        if batch.isEmpty { await signal.wait(after: seen, timeout: interval) }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// Codes for the citizen's phone page: 10 characters from an alphabet without look-alikes (0/o, 1/l/i),
+/// about 2^49 possibilities, so a code cannot be guessed from another ticket's.
+enum PublicCode {
+    static let alphabet = Array("23456789abcdefghjkmnpqrstuvwxyz")
+
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<10).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}

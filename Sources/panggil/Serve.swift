@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import PanggilServer
+import PanggilSiteFile
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Menjalankan server Panggil.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Alamat yang didengarkan.") var host = "0.0.0.0"
+    @Option(help: "Port HTTP.") var port = 8080
+    @Flag(help: "Terbitkan tiket di luar jam layanan (mis. layanan diperpanjang).") var ignoreHours = false
+
+    func run() async throws {
+        try await runReporting {
+            var site = try store.loadSite()
+            if ignoreHours { site.enforceHours = false }
+            let queue = try store.openStore(site: site)
+            var logger = Logger(label: "panggil")
+            logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            let app = try await buildApplication(
+                store: queue, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+            print("""
+                Panggil — \(site.name)\(store.config == nil ? " (situs demo)" : "")
+                  \(site.agencies.count) instansi, \(site.services.count) layanan, \(site.counters.count) loket, \(site.zones.count) zona
+                  basis data: \(queue.path)
+                  papan antrian: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/api/board
+                """)
+            try await app.runService()
+        }
+    }
+}

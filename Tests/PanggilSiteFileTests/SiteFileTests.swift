@@ -1,0 +1,89 @@
+import Foundation
+import PanggilCore
+import PanggilTesting
+import Testing
+@testable import PanggilSiteFile
+
+@Suite("Site file")
+struct SiteFileTests {
+    @Test func theDemoIsAFullHallOnThreeFloors() {
+        let site = SiteFile.demo()
+        #expect(site.agencies.count >= 10)
+        #expect(site.services.count >= 15)
+        #expect(site.counters.count >= 20)
+        #expect(Set(site.counters.map(\.zone)).count == 3)
+        #expect(site.timeZone.identifier == "Asia/Jakarta")
+        #expect(site.languages == ["id", "en"])
+        #expect(site.counters.contains { $0.destination == "meja" })
+        #expect(site.service("A")?.dailyQuota == 150)
+    }
+
+    @Test func theSmallFixtureReadsEveryField() throws {
+        let site = try SiteFile.parse(Fixtures.smallSiteYAML)
+        let a = try #require(site.service("A"))
+        #expect(a.dailyQuota == 5 && a.agency == "dukcapil")
+        #expect(a.hours?.summary == "Senin–Kamis 08.00–15.00; Jumat 08.00–11.00, 13.00–15.00")
+        #expect(site.counter(3)?.name == "Meja 3")
+        #expect(site.counter(3)?.services == ["B"])
+        #expect(site.callPolicy == .priorityFirst)
+    }
+
+    @Test func interleavePolicyReads() throws {
+        let yaml = Fixtures.smallSiteYAML.replacingOccurrences(of: "call_policy: priority_first", with: "call_policy: {interleave: 3}")
+        #expect(try SiteFile.parse(yaml).callPolicy == .interleave(regularPerPriority: 3))
+    }
+
+    /// Each kind of mistake, and the field and words the installer must see.
+    static let mistakes: [(name: String, from: String, to: String, field: String, says: String)] = [
+        ("duplicate prefix", "{code: B, name: KK", "{code: A, name: KK", "services[1].code", "sudah dipakai"),
+        ("counter serving an unknown service", "services: [A, B]}", "services: [A, X]}", "counters[0].services[1]", "'X' tidak ada"),
+        ("bad time range", "\"08.00-15.00\"", "\"15.00-08.00\"", "services[0].hours.senin-kamis", "tidak valid"),
+        ("impossible time", "\"08.00-15.00\"", "\"08.00-25.00\"", "services[0].hours.senin-kamis", "tidak valid"),
+        ("unknown weekday", "senin-kamis:", "senen-kamis:", "services[0].hours.senen-kamis", "tidak dikenal"),
+        ("overlapping hours", "[\"08.00-11.00\", \"13.00-15.00\"]", "[\"08.00-12.00\", \"11.00-15.00\"]", "services[0].hours.jumat", "bertumpang tindih"),
+        ("unknown zone", "{number: 3, zone: z2", "{number: 3, zone: z9", "counters[2].zone", "'z9' tidak ada"),
+        ("unknown agency", "agency: samsat}", "agency: polri}", "services[2].agency", "'polri' tidak ada"),
+        ("duplicate counter number", "{number: 4,", "{number: 3,", "counters[3].number", "sudah dipakai"),
+        ("bad prefix", "{code: P,", "{code: p1,", "services[2].code", "huruf kapital"),
+        ("bad timezone", "timezone: Asia/Jakarta", "timezone: Asia/Tegal", "timezone", "tidak dikenal"),
+        ("misspelt key", "daily_quota: 5", "daily_qouta: 5", "services[0].daily_qouta", "kunci tidak dikenal"),
+        ("quota not a number", "daily_quota: 5", "daily_quota: lima", "services[0].daily_quota", "bilangan bulat"),
+        ("zero quota", "daily_quota: 5", "daily_quota: 0", "services[0].daily_quota", "lebih dari 0"),
+        ("unknown policy", "call_policy: priority_first", "call_policy: random", "call_policy", "tidak dikenal"),
+        ("unsupported language", "name: Hall Uji", "name: Hall Uji\nlanguages: [id, fr]", "languages[1]", "tidak didukung"),
+        ("duplicate sink", "sink: z2}", "sink: z1}", "zones[1].sink", "sudah dipakai"),
+        ("service nobody serves", "services: [P]}", "services: [B]}", "services[2]", "tidak dilayani"),
+        ("missing name", "name: Hall Uji\n", "", "name", "wajib"),
+    ]
+
+    @Test(arguments: mistakes.indices)
+    func eachMistakeIsNamed(index: Int) throws {
+        let mistake = Self.mistakes[index]
+        #expect(Fixtures.smallSiteYAML.contains(mistake.from), "fixture must contain the text the case replaces")
+        let yaml = Fixtures.smallSiteYAML.replacingOccurrences(of: mistake.from, with: mistake.to)
+        let error = #expect(throws: SiteFileError.self, "\(mistake.name)") { try SiteFile.parse(yaml, source: "uji.yaml") }
+        let problem = try #require(error?.problems.first { $0.field == mistake.field }, "\(mistake.name): \(error?.problems ?? [])")
+        #expect(problem.message.contains(mistake.says), "\(mistake.name): \(problem.message)")
+        #expect(error?.description.contains("uji.yaml") == true)
+    }
+
+    @Test func everyProblemIsReportedAtOnce() {
+        let yaml = Fixtures.smallSiteYAML
+            .replacingOccurrences(of: "{code: B, name: KK", with: "{code: A, name: KK")
+            .replacingOccurrences(of: "{number: 3, zone: z2", with: "{number: 3, zone: z9")
+        let error = #expect(throws: SiteFileError.self) { try SiteFile.parse(yaml) }
+        #expect((error?.problems.count ?? 0) >= 2)
+    }
+
+    @Test func brokenYAMLIsReported() {
+        let error = #expect(throws: SiteFileError.self) { try SiteFile.parse("name: [unclosed") }
+        #expect(error?.problems.first?.field == "(yaml)")
+        #expect(throws: SiteFileError.self) { try SiteFile.parse("") }
+        #expect(throws: SiteFileError.self) { try SiteFile.parse("- just\n- a list") }
+    }
+
+    @Test func aMissingFileIsReported() {
+        let error = #expect(throws: SiteFileError.self) { try SiteFile.load(path: "/nonexistent/situs.yaml") }
+        #expect(error?.description.contains("/nonexistent/situs.yaml") == true)
+    }
+}

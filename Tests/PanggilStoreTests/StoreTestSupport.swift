@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+import PanggilCore
+import PanggilTesting
+@testable import PanggilStore
+
+func makeStore(_ site: Site = Fixtures.smallSite, clock: any WallClock = ManualClock(Fixtures.wib("2026-11-30 09:00")),
+               path: String = Fixtures.temporaryStorePath()) throws -> SQLiteQueueStore {
+    try SQLiteQueueStore(path: path, site: site, clock: clock)
+}
+
+let staff = EventActor("user:uji")
+
+/// Every row of every table, to prove that a refused command changed nothing.
+func dump(_ store: SQLiteQueueStore) throws -> String {
+    let db = try DatabaseQueue(path: store.path)
+    return try db.read { db in
+        try ["tickets", "counters", "events"].map { table in
+            try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1").map(\.description).joined(separator: "\n")
+        }.joined(separator: "\n--\n")
+    }
+}
+
+func allEvents(_ store: SQLiteQueueStore) async throws -> [QueueEvent] {
+    try await store.events(after: 0, limit: 1_000_000)
+}
+
+/// A small, seedable generator so that a failing random run can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

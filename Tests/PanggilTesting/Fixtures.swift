@@ -1,0 +1,81 @@
+import Foundation
+import PanggilCore
+import PanggilSiteFile
+
+/// Sites, clocks and files for tests.
+public enum Fixtures {
+    public static let wib = TimeZone(identifier: "Asia/Jakarta")!
+
+    /// A local time in WIB: `wib("2026-11-30 08:30")` (a Monday).
+    public static func wib(_ text: String) -> Date {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = wib
+        formatter.dateFormat = text.count > 16 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm"
+        return formatter.date(from: text)!
+    }
+
+    /// A small hall: service A (quota 5, weekday hours with a Friday break), B (always open, no quota),
+    /// P (priority-heavy); counters 1–2 serve A and B, 3 serves B, 4 serves P.
+    public static let smallSiteYAML = """
+        name: Hall Uji
+        timezone: Asia/Jakarta
+        call_policy: priority_first
+        zones:
+          - {id: z1, name: Lantai 1, sink: z1}
+          - {id: z2, name: Lantai 2, sink: z2}
+        agencies:
+          - {id: dukcapil, name: Disdukcapil}
+          - {id: samsat, name: Samsat}
+        services:
+          - code: A
+            name: KTP
+            agency: dukcapil
+            daily_quota: 5
+            hours: {senin-kamis: "08.00-15.00", jumat: ["08.00-11.00", "13.00-15.00"]}
+          - {code: B, name: KK, agency: dukcapil}
+          - {code: P, name: Pajak, agency: samsat}
+        counters:
+          - {number: 1, zone: z1, services: [A, B]}
+          - {number: 2, zone: z1, services: [A, B]}
+          - {number: 3, zone: z2, services: [B], destination: meja}
+          - {number: 4, zone: z2, services: [P]}
+        """
+
+    public static var smallSite: Site { try! SiteFile.parse(smallSiteYAML) }
+
+    /// One service `A` without quota or hours and `counters` counters all serving it.
+    public static func busySite(counters: Int, services: [String] = ["A"], policy: CallPolicy = .priorityFirst) -> Site {
+        Site(
+            name: "Hall Sibuk", timeZone: wib,
+            agencies: [Agency(id: "x", name: "Instansi X")],
+            services: services.map { Service(code: $0, name: "Layanan \($0)", agency: "x") },
+            counters: (1...counters).map { Counter(number: $0, zone: "z", services: services) },
+            zones: [Zone(id: "z", name: "Zona", sink: "z")],
+            callPolicy: policy)
+    }
+
+    /// A fresh directory under the system's temporary directory.
+    public static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("panggil-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A path for a new store file in a fresh directory.
+    public static func temporaryStorePath() -> String {
+        temporaryDirectory().appendingPathComponent("panggil.sqlite").path
+    }
+
+    /// The `panggil` binary built beside the test bundle (or `PANGGIL_BIN`).
+    public static var panggilBinary: URL {
+        if let path = ProcessInfo.processInfo.environment["PANGGIL_BIN"] { return URL(fileURLWithPath: path) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // On Linux the tests run as `<build>/debug/panggilPackageTests.xctest`; elsewhere inside a bundle.
+        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("panggil").path),
+              directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("panggil")
+    }
+}
