@@ -9,7 +9,7 @@ struct Timestamps: Sendable {
     let style: Date.ISO8601FormatStyle
 
     init(timeZone: TimeZone) {
-        style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: timeZone)
+        style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, includingFractionalSeconds: true, timeZone: timeZone)
     }
 
     func callAsFunction(_ date: Date) -> String { date.formatted(style) }

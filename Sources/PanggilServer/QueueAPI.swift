@@ -22,11 +22,11 @@ struct QueueAPI: Sendable {
             let ticket = try await store.issue(service: body.service, priority: body.priority ?? false, by: context.actor)
             return try JSONResponse(TicketJSON(ticket, site: site, time: time), status: .created)
         }
-        router.get("api/tickets/{code}") { _, context in
-            try JSONResponse(try await status(publicCode: context.parameters.require("code")))
+        router.get("api/tickets/{ticket}") { _, context in
+            try JSONResponse(try await status(publicCode: context.parameters.require("ticket")))
         }
 
-        let tickets = router.group("api/tickets/{id}")
+        let tickets = router.group("api/tickets/{ticket}")
         let steps: [(String, @Sendable (any QueueStore, TicketSelector, EventActor) async throws -> Ticket)] = [
             ("recall", { try await $0.recall($1, by: $2) }),
             ("start", { try await $0.start($1, by: $2) }),
@@ -87,7 +87,7 @@ struct QueueAPI: Sendable {
     }
 
     private func ticketSelector(_ context: PanggilRequestContext) throws -> TicketSelector {
-        let text = try context.parameters.require("id")
+        let text = try context.parameters.require("ticket")
         guard let selector = TicketSelector(parsing: text) else {
             throw APIError.badRequest("invalid_ticket", "Tiket '\(text)' tidak valid: pakai id (12) atau nomor (A-012).")
         }

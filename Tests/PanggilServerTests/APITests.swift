@@ -1,0 +1,226 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PanggilCore
+import PanggilStore
+import PanggilTesting
+import Testing
+@testable import PanggilServer
+
+/// A store and the app built on it exactly as `panggil serve` builds it.
+struct Harness {
+    let store: SQLiteQueueStore
+    let clock: ManualClock
+
+    init(site: Site = Fixtures.smallSite, at time: String = "2026-11-30 09:00") throws {
+        clock = ManualClock(Fixtures.wib(time))
+        store = try SQLiteQueueStore(path: Fixtures.temporaryStorePath(), site: site, clock: clock)
+    }
+
+    func run<T: Sendable>(_ setup: TestingSetup = .router, _ test: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = try await buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
+        return try await app.test(setup, test)
+    }
+
+    func eventCount() async throws -> Int {
+        try await store.events(after: 0, limit: 1_000_000).count
+    }
+}
+
+struct Reply: @unchecked Sendable {
+    let status: HTTPResponse.Status
+    let json: [String: Any]
+    let headers: HTTPFields
+
+    subscript(key: String) -> Any? { json[key] }
+    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
+}
+
+extension TestClientProtocol {
+    func send(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> Reply {
+        try await execute(uri: uri, method: method, headers: [.contentType: "application/json"],
+                          body: body.map { ByteBuffer(string: $0) }) { response in
+            let data = Data(buffer: response.body)
+            let json = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+            return Reply(status: response.status, json: json, headers: response.headers)
+        }
+    }
+}
+
+@Suite("HTTP API")
+struct APITests {
+    @Test func aTicketGoesThroughItsWholeLifeOverHTTP() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let issued = try await client.send(.post, "/api/tickets", #"{"service": "B", "priority": true}"#)
+            #expect(issued.status == .created)
+            #expect(issued["number"] as? String == "B-001")
+            #expect(issued["priority"] as? Bool == true)
+            #expect((issued["service"] as? [String: Any])?["name"] as? String == "KK")
+            let id = try #require(issued["id"] as? Int)
+            let code = try #require(issued["code"] as? String)
+
+            #expect(try await client.send(.post, "/api/counters/3/open").status == .ok)
+            let called = try await client.send(.post, "/api/counters/3/call-next")
+            #expect(called.status == .ok && called["number"] as? String == "B-001")
+            #expect((called["counter"] as? [String: Any])?["name"] as? String == "Meja 3")
+            #expect((called["counter"] as? [String: Any])?["zone"] as? String == "z2")
+
+            let status = try await client.send(.get, "/api/tickets/\(code)")
+            #expect(status.status == .ok && status["state"] as? String == "called")
+            #expect(status["code"] == nil, "the public page does not repeat the code")
+
+            for step in ["recall", "start", "complete"] {
+                let reply = try await client.send(.post, "/api/tickets/\(id)/\(step)")
+                #expect(reply.status == .ok, "\(step): \(reply.json)")
+            }
+            #expect(try await client.send(.get, "/api/tickets/\(code)")["state"] as? String == "done")
+
+            let empty = try await client.send(.post, "/api/counters/3/call-next")
+            #expect(empty.status == .conflict && empty.errorCode == "queue_empty")
+            #expect(empty.errorMessage?.contains("Tidak ada antrian") == true)
+        }
+        #expect(try await harness.eventCount() == 6)
+    }
+
+    @Test func labelsWorkWhereIdsDo() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            _ = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#)
+            _ = try await client.send(.post, "/api/tickets", #"{"service": "B"}"#)
+            _ = try await client.send(.post, "/api/counters/1/open")
+            let called = try await client.send(.post, "/api/counters/1/call", #"{"ticket": "b-1"}"#)
+            #expect(called.status == .ok && called["number"] as? String == "B-001")
+            let moved = try await client.send(.post, "/api/tickets/B-001/transfer", #"{"service": "A"}"#)
+            #expect(moved.status == .ok && moved["state"] as? String == "waiting")
+            #expect((moved["service"] as? [String: Any])?["code"] as? String == "A")
+            #expect(try await client.send(.post, "/api/tickets/A-001/cancel").status == .ok)
+        }
+    }
+
+    @Test func theBoardFollowsTheStore() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            var codes: [String] = []
+            for service in ["A", "A", "B"] {
+                codes.append(try await client.send(.post, "/api/tickets", #"{"service": "\#(service)"}"#)["code"] as! String)
+            }
+            _ = try await client.send(.post, "/api/counters/2/open")
+            _ = try await client.send(.post, "/api/counters/2/call-next")
+            // A write from outside the server (as by the CLI) reaches the board through the feed.
+            _ = try await harness.store.issue(service: "P", priority: true, by: .cli("uji"))
+            var board = try await client.send(.get, "/api/board")
+            for _ in 0..<100 where (board["seq"] as? Int ?? 0) < 6 {
+                try await Task.sleep(for: .milliseconds(20))
+                board = try await client.send(.get, "/api/board")
+            }
+            #expect(board["seq"] as? Int == 6)
+            #expect(board["day"] as? String == "2026-11-30")
+            let services = try #require(board["services"] as? [[String: Any]])
+            let waiting = Dictionary(uniqueKeysWithValues: services.map { ($0["code"] as! String, $0["waiting"] as! Int) })
+            #expect(waiting == ["A": 1, "B": 1, "P": 1])
+            let counters = try #require(board["counters"] as? [[String: Any]])
+            let two = try #require(counters.first { $0["number"] as? Int == 2 })
+            #expect(two["state"] as? String == "open" && two["ticketState"] as? String == "called")
+            #expect((two["ticket"] as? [String: Any])?["number"] as? String == "A-001")
+            let calls = try #require(board["recentCalls"] as? [[String: Any]])
+            #expect(calls.count == 1 && (calls[0]["at"] as? String)?.hasSuffix("+07:00") == true)
+            let raw = try await client.execute(uri: "/api/board", method: .get) { String(buffer: $0.body) }
+            #expect(codes.allSatisfy { !raw.contains($0) }, "no public codes on the board")
+        }
+    }
+
+    @Test func aWaitingCitizenSeesTheirPlaceAndWait() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            var codes: [String] = []
+            for priority in [false, false, true, false] {
+                let reply = try await client.send(.post, "/api/tickets", #"{"service": "B", "priority": \#(priority)}"#)
+                codes.append(reply["code"] as! String)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            // Priority first: the priority ticket is next, so the second regular ticket has two ahead.
+            let second = try await client.send(.get, "/api/tickets/\(codes[1])")
+            #expect(second["peopleAhead"] as? Int == 2 && second["position"] as? Int == 3)
+            // Ten typical minutes each, spread over the open counters serving B (none open: counted as one).
+            #expect(second["estimatedWaitMinutes"] as? Int == 20)
+            let priority = try await client.send(.get, "/api/tickets/\(codes[2])")
+            #expect(priority["peopleAhead"] as? Int == 0)
+            let unknown = try await client.send(.get, "/api/tickets/zzzzzzzzzz")
+            #expect(unknown.status == .notFound && unknown.errorCode == "ticket_not_found")
+        }
+    }
+
+    /// Bad input gets a clear 4xx in the error shape and changes nothing.
+    @Test(arguments: [
+        (HTTPRequest.Method.post, "/api/tickets", "{not json", 400, "invalid_json"),
+        (.post, "/api/tickets", "", 400, "invalid_json"),
+        (.post, "/api/tickets", #"{"priority": true}"#, 400, "missing_field"),
+        (.post, "/api/tickets", #"{"service": 7}"#, 400, "invalid_field"),
+        (.post, "/api/tickets", #"{"service": "A", "priority": "ya"}"#, 400, "invalid_field"),
+        (.post, "/api/tickets", #"{"service": "Z"}"#, 404, "unknown_service"),
+        (.post, "/api/tickets", #"{"service": "\#(String(repeating: "A", count: 20_000))"}"#, 413, "body_too_large"),
+        (.post, "/api/counters/abc/call-next", nil, 400, "invalid_counter"),
+        (.post, "/api/counters/-1/open", nil, 400, "invalid_counter"),
+        (.post, "/api/counters/77/call-next", nil, 404, "unknown_counter"),
+        (.post, "/api/counters/1/call-next", nil, 409, "counter_closed"),
+        (.post, "/api/counters/1/call", #"{"ticket": "!!"}"#, 400, "invalid_ticket"),
+        (.post, "/api/counters/1/close", nil, 409, "invalid_state"),
+        (.post, "/api/tickets/1/complete", nil, 409, "invalid_state"),
+        (.post, "/api/tickets/1/transfer", #"{"service": "B"}"#, 409, "invalid_state"),
+        (.post, "/api/tickets/1/transfer", "[]", 400, "invalid_field"),
+        (.post, "/api/tickets/x!/recall", nil, 400, "invalid_ticket"),
+        (.post, "/api/tickets/999/recall", nil, 404, "ticket_not_found"),
+        (.post, "/api/tickets/C-001/recall", nil, 404, "ticket_not_found"),
+        (.get, "/api/nothing-here", nil, 404, "not_found"),
+        (.get, "/api/tickets/%00%ff", nil, 404, "ticket_not_found"),
+    ] as [(HTTPRequest.Method, String, String?, Int, String)])
+    func badInputIsRefusedClearly(method: HTTPRequest.Method, uri: String, body: String?, status: Int, code: String) async throws {
+        let harness = try Harness()
+        _ = try await harness.store.issue(service: "B", priority: false, by: .api)
+        let before = try await harness.eventCount()
+        try await harness.run { client in
+            let reply = try await client.send(method, uri, body)
+            #expect(reply.status.code == status, "\(reply.json)")
+            #expect(reply.errorCode == code)
+            #expect((reply.errorMessage ?? "").count > 5)
+        }
+        #expect(try await harness.eventCount() == before)
+    }
+
+    @Test func invalidUTF8IsRefused() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let reply = try await client.execute(uri: "/api/tickets", method: .post,
+                                                 body: ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D])) { $0.status }
+            #expect(reply == .badRequest)
+        }
+        #expect(try await harness.eventCount() == 0)
+    }
+
+    @Test func quotaAndHoursAreExplained() async throws {
+        let harness = try Harness(at: "2026-11-29 10:00")  // a Sunday
+        try await harness.run { client in
+            let closed = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#)
+            #expect(closed.status == .conflict && closed.errorCode == "service_closed")
+            #expect(closed.errorMessage?.contains("Jam layanan") == true)
+        }
+        harness.clock.set(Fixtures.wib("2026-11-30 10:00"))
+        try await harness.run { client in
+            for _ in 1...5 { #expect(try await client.send(.post, "/api/tickets", #"{"service": "A"}"#).status == .created) }
+            let full = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#)
+            #expect(full.status == .conflict && full.errorCode == "quota_reached")
+        }
+    }
+
+    @Test func healthOverARealSocket() async throws {
+        let harness = try Harness()
+        try await harness.run(.live) { client in
+            let health = try await client.send(.get, "/healthz")
+            #expect(health.status == .ok && health["status"] as? String == "ok")
+            let issued = try await client.send(.post, "/api/tickets", #"{"service": "B"}"#)
+            #expect(issued.status == .created)
+        }
+    }
+}
