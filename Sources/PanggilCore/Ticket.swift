@@ -107,7 +107,8 @@ public struct TicketLabel: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(prefix)-" + (number < 1000 ? String(format: "%03d", number) : String(number))
+        let digits = String(number)
+        return "\(prefix)-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }
 }
 

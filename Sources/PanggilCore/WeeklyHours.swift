@@ -25,7 +25,7 @@ public struct TimeOfDay: Sendable, Equatable, Comparable, Hashable, CustomString
 
     /// Indonesian style: `08.00`.
     public var description: String {
-        String(format: "%02d.%02d", minutes / 60, minutes % 60)
+        "\(twoDigits(minutes / 60)).\(twoDigits(minutes % 60))"
     }
 }
 

@@ -37,29 +37,29 @@ extension Ticket {
     }
 
     func insert(_ db: Database) throws -> Int64 {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO tickets (public_code, prefix, number, day, service, priority, state, counter, issued_at,
                                  queued_at, called_at, started_at, finished_at, recalls, transfers)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [publicCode, prefix, number, day.description, service, priority, state.rawValue,
+            """).execute(arguments: [publicCode, prefix, number, day.description, service, priority, state.rawValue,
                              counter, issuedAt.millis, queuedAt.millis, calledAt?.millis, startedAt?.millis,
                              finishedAt?.millis, recalls, transfers])
         return db.lastInsertedRowID
     }
 
     func update(_ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE tickets SET service = ?, state = ?, counter = ?, queued_at = ?, called_at = ?, started_at = ?,
                                finished_at = ?, recalls = ?, transfers = ?
             WHERE id = ?
-            """, arguments: [service, state.rawValue, counter, queuedAt.millis, calledAt?.millis, startedAt?.millis,
+            """).execute(arguments: [service, state.rawValue, counter, queuedAt.millis, calledAt?.millis, startedAt?.millis,
                              finishedAt?.millis, recalls, transfers, id])
     }
 }
 
 extension CounterRecord {
     static func load(_ number: Int, _ db: Database) throws -> CounterRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM counters WHERE number = ?", arguments: [number]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM counters WHERE number = ?"), arguments: [number]) else {
             // A counter that never changed state has no row yet: it is closed.
             return CounterRecord(number: number)
         }
@@ -70,11 +70,11 @@ extension CounterRecord {
     }
 
     func save(_ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO counters (number, state, ticket_id, regular_streak) VALUES (?, ?, ?, ?)
             ON CONFLICT (number) DO UPDATE SET state = excluded.state, ticket_id = excluded.ticket_id,
                                                 regular_streak = excluded.regular_streak
-            """, arguments: [number, state.rawValue, ticketID, regularStreak])
+            """).execute(arguments: [number, state.rawValue, ticketID, regularStreak])
     }
 }
 
@@ -134,9 +134,9 @@ extension QueueEvent {
                              service: ticket?.service, priority: ticket?.priority, counterState: counterState?.rawValue,
                              fromService: fromService)
         let json = String(decoding: try JSONEncoder.sorted.encode(data), as: UTF8.self)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO events (at, day, type, actor, ticket_id, counter, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [at.millis, day.description, type.rawValue, actor.rawValue, ticket?.id, counter, json])
+            """).execute(arguments: [at.millis, day.description, type.rawValue, actor.rawValue, ticket?.id, counter, json])
         return QueueEvent(seq: db.lastInsertedRowID, at: at, day: day, type: type, actor: actor, ticket: ticket?.ref,
                           counter: counter, counterState: counterState, fromService: fromService)
     }

@@ -68,7 +68,7 @@ public final class SQLiteQueueStore: QueueStore {
                 throw QueueError(.serviceClosed,
                     "Layanan \(service.name) sedang tutup. Jam layanan: \(hours.summary).")
             }
-            let last = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM tickets WHERE prefix = ? AND day = ?",
+            let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(number) FROM tickets WHERE prefix = ? AND day = ?"),
                                         arguments: [service.code, moment.date.description]) ?? 0
             if let quota = service.dailyQuota, last >= quota {
                 throw QueueError(.quotaReached,
@@ -90,13 +90,19 @@ public final class SQLiteQueueStore: QueueStore {
             let day = LocalDate(now, in: self.site.timeZone)
             let services = counter.services
             func oldest(priority: Bool) throws -> Candidate? {
-                let marks = databaseQuestionMarks(count: services.count)
-                let id = try Int64.fetchOne(db, sql: """
-                    SELECT id FROM tickets
-                    WHERE state = 'waiting' AND day = ? AND service IN (\(marks)) AND priority = ?
-                    ORDER BY queued_at, id LIMIT 1
-                    """, arguments: StatementArguments([day.description] + services + [priority ? 1 : 0]))
-                return id.map { Candidate(ticketID: $0, priority: priority) }
+                // One indexed seek per service: `service IN (...) ORDER BY queued_at` would sort every
+                // waiting ticket of those services on each call.
+                var best: (queuedAt: Int64, id: Int64)?
+                for service in services {
+                    guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                        SELECT id, queued_at FROM tickets
+                        WHERE state = 'waiting' AND day = ? AND service = ? AND priority = ?
+                        ORDER BY queued_at, id LIMIT 1
+                        """), arguments: [day.description, service, priority ? 1 : 0]) else { continue }
+                    let candidate: (queuedAt: Int64, id: Int64) = (row["queued_at"], row["id"])
+                    if best.map({ candidate < $0 }) ?? true { best = candidate }
+                }
+                return best.map { Candidate(ticketID: $0.id, priority: priority) }
             }
             guard let choice = self.site.callPolicy.choose(
                 oldestRegular: try oldest(priority: false), oldestPriority: try oldest(priority: true),
@@ -213,9 +219,9 @@ public final class SQLiteQueueStore: QueueStore {
         let row: Row?
         switch selector {
         case .id(let id):
-            row = try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE id = ?", arguments: [id])
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Ticket.columns) FROM tickets WHERE id = ?"), arguments: [id])
         case .label(let label):
-            row = try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE prefix = ? AND number = ? AND day = ?",
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Ticket.columns) FROM tickets WHERE prefix = ? AND number = ? AND day = ?"),
                                    arguments: [label.prefix, label.number, LocalDate(now, in: site.timeZone).description])
         }
         guard let row else { throw QueueError.ticketNotFound(selector) }
@@ -231,7 +237,7 @@ public final class SQLiteQueueStore: QueueStore {
 
     public func ticket(publicCode: String) async throws -> Ticket? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE public_code = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Ticket.columns) FROM tickets WHERE public_code = ?"),
                              arguments: [publicCode]).map(Ticket.init(row:))
         }
     }
@@ -241,7 +247,7 @@ public final class SQLiteQueueStore: QueueStore {
     }
 
     private static func events(_ db: Database, after seq: Int64, limit: Int) throws -> [QueueEvent] {
-        try Row.fetchAll(db, sql: "SELECT \(QueueEvent.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(QueueEvent.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
                          arguments: [seq, limit]).map(QueueEvent.init(row:))
     }
 
