@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "PanggilServerTests", dependencies: [
             "PanggilServer", "PanggilStore", "PanggilSiteFile", "PanggilTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "panggilTests", dependencies: [
             "PanggilStore", "PanggilSiteFile", "PanggilTesting",

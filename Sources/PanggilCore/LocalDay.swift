@@ -24,10 +24,18 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard day <= Self.daysIn(month: month, year: year) else { return nil }
         self.init(year: year, month: month, day: day)
-        // Reject 2026-02-30 and the like by a round trip through the calendar.
-        guard let start = startInstant(in: TimeZone(identifier: "UTC")!),
-              LocalDate(start, in: TimeZone(identifier: "UTC")!) == self else { return nil }
+    }
+
+    /// Gregorian month lengths; computed rather than asked of a `Calendar`, because every row read
+    /// from the store parses a date.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
@@ -36,11 +44,6 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     // Hand-built: `String(format:)` showed up as a tenth of a command's time in profiles.
     public var description: String { "\(year)-\(twoDigits(month))-\(twoDigits(day))" }
-
-    /// Local midnight at the start of this day.
-    public func startInstant(in timeZone: TimeZone) -> Date? {
-        Self.calendar(timeZone).date(from: DateComponents(year: year, month: month, day: day))
-    }
 
     static func calendar(_ timeZone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)

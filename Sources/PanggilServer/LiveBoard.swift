@@ -45,14 +45,4 @@ public actor LiveBoard: ServiceLifecycle.Service {
             }
         }
     }
-
-    /// Waits until the board has folded in event `seq` (or `timeout` passes); returns whether it did.
-    public func waitFor(seq: Int64, timeout: Duration = .seconds(2)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while board.seq < seq {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return true
-    }
 }

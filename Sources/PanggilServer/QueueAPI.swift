@@ -64,8 +64,8 @@ struct QueueAPI: Sendable {
         for (path, state) in [("open", CounterState.open), ("pause", .paused), ("close", .closed)] {
             counters.post(RouterPath(path)) { _, context in
                 let number = try counterNumber(context)
-                _ = try await store.setCounter(number, to: state, by: context.actor)
-                return try JSONResponse(CounterStateJSON(counter: CounterJSON(number, site: site)!, state: state.rawValue))
+                let record = try await store.setCounter(number, to: state, by: context.actor)
+                return try JSONResponse(CounterStateJSON(counter: CounterJSON(number, site: site), state: record.state.rawValue))
             }
         }
     }
@@ -77,12 +77,14 @@ struct QueueAPI: Sendable {
             throw APIError(.notFound, "ticket_not_found", "Tiket tidak ditemukan. Periksa kode pada tiket Anda.")
         }
         let board = await board.current
-        let service = site.service(ticket.service)!
+        // A ticket of a service since removed from the site file still shows; it just has no estimate.
+        let service = site.service(ticket.service)
         let ahead = ticket.state == .waiting ? board.peopleAhead(of: ticket.id, policy: site.callPolicy) : nil
+        let wait = ahead.flatMap { ahead in service.map { board.estimatedWaitSeconds(ahead: ahead, service: $0, site: site) } }
         return TicketStatusJSON(
             ticket: TicketRefJSON(ticket.ref, site: site), state: ticket.state.rawValue,
             counter: CounterJSON(ticket.counter, site: site), position: ahead.map { $0 + 1 }, peopleAhead: ahead,
-            estimatedWaitMinutes: ahead.map { minutes(board.estimatedWaitSeconds(ahead: $0, service: service, site: site)) },
+            estimatedWaitMinutes: wait.map(minutes),
             nowServing: board.queues[ticket.service]?.lastCalled.map { TicketRefJSON($0, site: site) })
     }
 
@@ -122,7 +124,7 @@ struct HealthJSON: Codable {
 }
 
 struct CounterStateJSON: Codable {
-    var counter: CounterJSON
+    var counter: CounterJSON?
     var state: String
 }
 

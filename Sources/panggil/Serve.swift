@@ -22,12 +22,15 @@ struct Serve: AsyncParsableCommand {
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
             let app = try await buildApplication(
                 store: queue, configuration: ServerConfiguration(host: host, port: port), logger: logger)
-            print("""
+            // Written straight to the descriptor: `print` is block-buffered into a file or journal and the
+            // banner would come after the server's log.
+            FileHandle.standardOutput.write(Data("""
                 Panggil — \(site.name)\(store.config == nil ? " (situs demo)" : "")
                   \(site.agencies.count) instansi, \(site.services.count) layanan, \(site.counters.count) loket, \(site.zones.count) zona
                   basis data: \(queue.path)
                   papan antrian: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/api/board
-                """)
+
+                """.utf8))
             try await app.runService()
         }
     }

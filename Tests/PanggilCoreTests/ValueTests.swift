@@ -61,7 +61,11 @@ struct ValueTests {
 
     @Test func isoDatesRoundTripAndRejectNonsense() {
         #expect(LocalDate(iso: "2026-11-29")?.description == "2026-11-29")
-        #expect(LocalDate(iso: "2026-02-30") == nil)
+        #expect(LocalDate(iso: "2026-02-29") == nil)
+        #expect(LocalDate(iso: "2028-02-29")?.day == 29)
+        #expect(LocalDate(iso: "2100-02-29") == nil)
+        #expect(LocalDate(iso: "2000-02-29") != nil)
+        #expect(LocalDate(iso: "2026-04-31") == nil)
         #expect(LocalDate(iso: "2026-13-01") == nil)
         #expect(LocalDate(iso: "26-11-29") == nil)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import PanggilCore
 import PanggilStore
@@ -18,7 +19,9 @@ struct Harness {
     }
 
     func run<T: Sendable>(_ setup: TestingSetup = .router, _ test: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
-        let app = try await buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
+        var logger = Logger(label: "panggil-test")
+        logger.logLevel = .warning
+        let app = try await buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), logger: logger)
         return try await app.test(setup, test)
     }
 
