@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "PanggilStore", dependencies: [
             "PanggilCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The HTTP API.
         .target(name: "PanggilServer", dependencies: [

@@ -129,13 +129,13 @@ extension Board {
                 counters[number]?.ticket = ticket
                 counters[number]?.ticketState = .called
                 counters[number]?.since = event.at
-                recordCall(Call(ticket: ticket, counter: number, at: event.at, isRecall: false))
+                recordCall(Call(ticket: ticket, counter: number, at: event.at, isRecall: false), on: event.day)
             }
-            if ticket.day == day { queues[ticket.service]?.lastCalled = ticket }
+            if ticket.day == day, event.day == day { queues[ticket.service]?.lastCalled = ticket }
         case .ticketRecalled:
             if let number = event.counter {
                 counters[number]?.since = event.at
-                recordCall(Call(ticket: ticket, counter: number, at: event.at, isRecall: true))
+                recordCall(Call(ticket: ticket, counter: number, at: event.at, isRecall: true), on: event.day)
             }
         case .ticketStarted:
             if let number = event.counter {
@@ -189,7 +189,10 @@ extension Board {
         counters[counter]?.since = nil
     }
 
-    private mutating func recordCall(_ call: Call) {
+    private mutating func recordCall(_ call: Call, on callDay: LocalDate) {
+        // A call of yesterday that arrives after the board rolled over (a late feed, a clock behind)
+        // does not belong on today's screens; the store's snapshot leaves it out too.
+        guard callDay == day else { return }
         recentCalls.insert(call, at: 0)
         if recentCalls.count > Self.recentCallLimit { recentCalls.removeLast(recentCalls.count - Self.recentCallLimit) }
     }
@@ -232,6 +235,8 @@ extension Board {
     /// Seconds until `ahead` people are served, spread over the open counters of the service.
     public func estimatedWaitSeconds(ahead: Int, service: Service, site: Site) -> Int {
         let counters = max(1, openCounters(serving: service.code, in: site))
-        return Int((Double(ahead) * meanServiceSeconds(service) / Double(counters)).rounded())
+        let seconds = Double(ahead) * meanServiceSeconds(service) / Double(counters)
+        // Times written by another program could be absurd; an estimate never traps on them.
+        return seconds.isFinite ? Int(min(max(seconds, 0), 86_400 * 7).rounded()) : 0
     }
 }

@@ -4,7 +4,6 @@ import Foundation
 // and changes nothing; the store runs them inside the transaction that records the event.
 //
 //   waiting → called → (recalled)* → serving → done
-//   called → done                       (staff may skip "start")
 //   called → no_show → waiting          (requeue)
 //   called | serving → waiting in another service (transfer; keeps prefix, number, priority)
 //   waiting → cancelled
@@ -44,7 +43,7 @@ extension Ticket {
     }
 
     public mutating func complete(now: Date) throws {
-        try require([.called, .serving], toBecome: "selesai")
+        try require([.serving], toBecome: "selesai")
         state = .done
         counter = nil
         finishedAt = now

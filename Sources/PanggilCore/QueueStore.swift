@@ -28,4 +28,6 @@ public protocol QueueStore: Sendable {
     func feed(after seq: Int64) -> AsyncThrowingStream<QueueEvent, Error>
     /// The local day now, in the site's timezone.
     func today() -> LocalDate
+    /// The newest event committed by this process: a reader that waits for it sees its own writes.
+    var committedSeq: Int64 { get }
 }

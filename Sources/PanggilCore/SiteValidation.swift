@@ -68,11 +68,12 @@ extension Site {
             } else { codes[service.code] = i }
             check(!service.name.isEmpty, "\(field).name", "nama layanan kosong")
             check(agencyIDs[service.agency] != nil, "\(field).agency", "instansi '\(service.agency)' tidak ada di agencies")
+            // Numbers are spoken up to 9999, so no day can number more tickets than that.
             if let quota = service.dailyQuota {
-                check(quota > 0, "\(field).daily_quota", "kuota harian harus lebih dari 0, bukan \(quota)")
+                check((1...9999).contains(quota), "\(field).daily_quota", "kuota harian harus 1 sampai 9999, bukan \(quota)")
             }
-            check(service.typicalServiceMinutes > 0, "\(field).typical_minutes",
-                  "lama layanan harus lebih dari 0 menit, bukan \(service.typicalServiceMinutes)")
+            check((1...480).contains(service.typicalServiceMinutes), "\(field).typical_minutes",
+                  "lama layanan harus 1 sampai 480 menit, bukan \(service.typicalServiceMinutes)")
             if let hours = service.hours { problems += hours.problems(field: "\(field).hours") }
         }
 
@@ -80,7 +81,7 @@ extension Site {
         var numbers: [Int: Int] = [:]
         for (i, counter) in counters.enumerated() {
             let field = "counters[\(i)]"
-            check(counter.number > 0, "\(field).number", "nomor loket harus lebih dari 0, bukan \(counter.number)")
+            check((1...9999).contains(counter.number), "\(field).number", "nomor loket harus 1 sampai 9999, bukan \(counter.number)")
             if let first = numbers[counter.number] {
                 problems.append(SiteProblem("\(field).number", "nomor loket \(counter.number) sudah dipakai oleh counters[\(first)]"))
             } else { numbers[counter.number] = i }

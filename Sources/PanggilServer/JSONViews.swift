@@ -51,11 +51,12 @@ struct CounterJSON: Codable, Equatable {
     }
 }
 
-/// A ticket as the staff who act on it and the kiosk that issued it see it.
+/// A ticket as the staff who act on it and the kiosk that issued it see it. Only the answer to issuing
+/// carries the public code (for the QR on the printed ticket).
 struct TicketJSON: Codable, Equatable {
     var id: Int64
     var number: String
-    var code: String
+    var code: String?
     var day: String
     var service: ServiceJSON
     var priority: Bool
@@ -69,10 +70,10 @@ struct TicketJSON: Codable, Equatable {
     var recalls: Int
     var transfers: Int
 
-    init(_ ticket: Ticket, site: Site, time: Timestamps) {
+    init(_ ticket: Ticket, site: Site, time: Timestamps, withCode: Bool = false) {
         id = ticket.id
         number = ticket.label
-        code = ticket.publicCode
+        code = withCode ? ticket.publicCode : nil
         day = ticket.day.description
         service = TicketRefJSON(ticket.ref, site: site).service
         priority = ticket.priority

@@ -16,7 +16,17 @@ public actor LiveBoard: ServiceLifecycle.Service {
         board = try await store.board(day: store.today())
     }
 
-    public var current: Board { board }
+    /// The board once it shows everything this process has committed, so that a client reading right
+    /// after its own write sees it. Other processes' writes arrive within a poll interval anyway.
+    public func settled(timeout: Duration = .seconds(1)) async -> Board {
+        let target = store.committedSeq
+        let deadline = ContinuousClock.now + timeout
+        // The feed is woken by the commit itself, so this is rarely more than one short pause.
+        while board.seq < target, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return board
+    }
 
     public func run() async throws {
         let start = board.seq

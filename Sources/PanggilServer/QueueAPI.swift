@@ -11,16 +11,16 @@ struct QueueAPI: Sendable {
 
     func register(on router: Router<PanggilRequestContext>) {
         router.get("healthz") { _, _ in
-            try JSONResponse(HealthJSON(status: "ok", seq: await board.current.seq))
+            try JSONResponse(HealthJSON(status: "ok", seq: await board.settled().seq))
         }
         router.get("api/board") { _, _ in
-            try JSONResponse(BoardJSON(await board.current, site: site, time: time))
+            try JSONResponse(BoardJSON(await board.settled(), site: site, time: time))
         }
 
         router.post("api/tickets") { request, context in
             let body = try await decode(IssueRequest.self, request, context)
             let ticket = try await store.issue(service: body.service, priority: body.priority ?? false, by: context.actor)
-            return try JSONResponse(TicketJSON(ticket, site: site, time: time), status: .created)
+            return try JSONResponse(TicketJSON(ticket, site: site, time: time, withCode: true), status: .created)
         }
         router.get("api/tickets/{ticket}") { _, context in
             try JSONResponse(try await status(publicCode: context.parameters.require("ticket")))
@@ -76,7 +76,7 @@ struct QueueAPI: Sendable {
               let ticket = try await store.ticket(publicCode: code) else {
             throw APIError(.notFound, "ticket_not_found", "Tiket tidak ditemukan. Periksa kode pada tiket Anda.")
         }
-        let board = await board.current
+        let board = await board.settled()
         // A ticket of a service since removed from the site file still shows; it just has no estimate.
         let service = site.service(ticket.service)
         let ahead = ticket.state == .waiting ? board.peopleAhead(of: ticket.id, policy: site.callPolicy) : nil

@@ -15,13 +15,16 @@ public struct SiteFileError: Error, Sendable, CustomStringConvertible {
 /// Reads the YAML site file (see `docs/site-file.md`) into a validated `Site`.
 public enum SiteFile {
     public static func load(path: String) throws -> Site {
-        let text: String
+        try parse(text(at: path), source: path)
+    }
+
+    /// The file's text, or a `SiteFileError` that says why it cannot be read.
+    public static func text(at path: String) throws -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw SiteFileError(source: path, problems: [SiteProblem("(berkas)", "tidak bisa dibaca: \(error.localizedDescription)")])
         }
-        return try parse(text, source: path)
     }
 
     /// The embedded demo site (MPP Kota Tegal), used when no file is given.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import PanggilCore
 
 /// The queue store: one SQLite file in WAL mode whose append-only `events` table is the source of truth.
@@ -24,12 +25,18 @@ public final class SQLiteQueueStore: QueueStore {
     private let commits: CommitQueue
     private let signal: CommitSignal
     private let options: Options
+    private let logger: Logger
+    private let committed = NewestSeq()
 
-    public init(path: String, site: Site, clock: any WallClock = SystemClock(), options: Options = Options()) throws {
+    public init(
+        path: String, site: Site, clock: any WallClock = SystemClock(), options: Options = Options(),
+        logger: Logger = Logger(label: "panggil.store")
+    ) throws {
         self.site = site
         self.path = path
         self.clock = clock
         self.options = options
+        self.logger = logger
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
@@ -40,7 +47,14 @@ public final class SQLiteQueueStore: QueueStore {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Schema.migrator.migrate(pool)
+        do {
+            try Schema.migrator.migrate(pool)
+        } catch {
+            // Two processes creating the same new file at once: the loser finds the tables made by
+            // the winner. Looking again sees the finished migration.
+            Thread.sleep(forTimeInterval: 0.2)
+            try Schema.migrator.migrate(pool)
+        }
         let signal = CommitSignal()
         self.signal = signal
         commits = CommitQueue(pool: pool, didCommit: { signal.signal() })
@@ -55,6 +69,30 @@ public final class SQLiteQueueStore: QueueStore {
 
     public func today() -> LocalDate {
         LocalDate(clock.now(), in: site.timeZone)
+    }
+
+    public var committedSeq: Int64 { committed.value }
+
+    // MARK: - The site file the store was last used with
+
+    /// The site file text that a command with `--config` last stored in this database, and its path,
+    /// so that commands without `--config` use the same hall as the server. Nil for a new database.
+    public static func rememberedSiteFile(at path: String) -> (text: String, source: String)? {
+        guard FileManager.default.fileExists(atPath: path), let db = try? DatabaseQueue(path: path) else { return nil }
+        return try? db.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key IN ('site_file', 'site_file_path')")
+            let values = Dictionary(uniqueKeysWithValues: rows.map { ($0["key"] as String, $0["value"] as String) })
+            return values["site_file"].map { ($0, values["site_file_path"] ?? "?") }
+        }
+    }
+
+    public func rememberSiteFile(_ text: String, source: String) async throws {
+        try await pool.write { db in
+            for (key, value) in [("site_file", text), ("site_file_path", source)] {
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                               arguments: [key, value])
+            }
+        }
     }
 
     // MARK: - Commands
@@ -209,10 +247,14 @@ public final class SQLiteQueueStore: QueueStore {
     }
 
     private func command<T: Sendable>(_ body: @escaping @Sendable (Database, Date) throws -> T) async throws -> T {
-        try await commits.perform { db in
+        let (result, seq) = try await commits.perform { db in
             // Read the clock inside the transaction so that `at` follows commit order within this process.
-            try body(db, self.clock.now().storable)
+            let result = try body(db, self.clock.now().storable)
+            // Every command appends its event last.
+            return (result, db.lastInsertedRowID)
         }
+        committed.raise(to: seq)
+        return result
     }
 
     private func load(_ selector: TicketSelector, _ db: Database, now: Date) throws -> Ticket {
@@ -253,15 +295,23 @@ public final class SQLiteQueueStore: QueueStore {
 
     public func board(day: LocalDate) async throws -> Board {
         let site = site
+        let logger = logger
         return try await pool.read { db in
+            // Rows another program wrote wrongly are left off the board (and logged), not fatal.
+            func readable<T>(_ make: () throws -> T) -> T? {
+                do { return try make() } catch {
+                    logger.error("skipping an unreadable row", metadata: ["problem": "\(error)"])
+                    return nil
+                }
+            }
             var board = Board(site: site, day: day, seq: try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0)
             for row in try Row.fetchAll(db, sql: "SELECT number, state, ticket_id FROM counters") {
                 let number: Int = row["number"]
                 guard board.counters[number] != nil, let state = CounterState(rawValue: row["state"]) else { continue }
                 board.counters[number]!.state = state
                 if let id: Int64 = row["ticket_id"],
-                   let ticketRow = try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE id = ?", arguments: [id]) {
-                    let ticket = try Ticket(row: ticketRow)
+                   let ticketRow = try Row.fetchOne(db, sql: "SELECT \(Ticket.columns) FROM tickets WHERE id = ?", arguments: [id]),
+                   let ticket = readable({ try Ticket(row: ticketRow) }) {
                     board.counters[number]!.ticket = ticket.ref
                     board.counters[number]!.ticketState = ticket.state
                     board.counters[number]!.since = ticket.state == .serving ? ticket.startedAt : ticket.calledAt
@@ -270,11 +320,11 @@ public final class SQLiteQueueStore: QueueStore {
             for row in try Row.fetchAll(db, sql: """
                 SELECT \(Ticket.columns) FROM tickets WHERE state = 'waiting' AND day = ? ORDER BY queued_at, id
                 """, arguments: [day.description]) {
-                let ticket = try Ticket(row: row)
+                guard let ticket = readable({ try Ticket(row: row) }) else { continue }
                 board.queues[ticket.service]?.waiting.append(Board.QueuedTicket(ticket: ticket.ref, queuedAt: ticket.queuedAt))
             }
             for row in try Row.fetchAll(db, sql: """
-                SELECT service, COUNT(*) AS served, SUM(finished_at - COALESCE(started_at, called_at)) AS millis
+                SELECT service, COUNT(*) AS served, SUM(finished_at - started_at) AS millis
                 FROM tickets WHERE state = 'done' AND day = ? GROUP BY service
                 """, arguments: [day.description]) {
                 let code: String = row["service"]
@@ -284,7 +334,7 @@ public final class SQLiteQueueStore: QueueStore {
             let calls = try Row.fetchAll(db, sql: """
                 SELECT \(QueueEvent.columns) FROM events
                 WHERE day = ? AND type IN ('ticket.called', 'ticket.recalled') ORDER BY seq
-                """, arguments: [day.description]).map(QueueEvent.init(row:))
+                """, arguments: [day.description]).compactMap { row in readable { try QueueEvent(row: row) } }
             for event in calls {
                 guard let ticket = event.ticket, let counter = event.counter else { continue }
                 if event.type == .ticketCalled, ticket.day == day { board.queues[ticket.service]?.lastCalled = ticket }
@@ -302,28 +352,68 @@ public final class SQLiteQueueStore: QueueStore {
         let pool = pool
         let signal = signal
         let interval = options.pollInterval
+        let logger = logger
         return AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
             let task = Task {
                 var last = seq
-                do {
-                    while !Task.isCancelled {
-                        // Note the signal before reading, so that a commit landing during the read wakes the next wait.
-                        let seen = signal.current
-                        let after = last
-                        let batch = try await pool.read { db in try Self.events(db, after: after, limit: 1000) }
-                        for event in batch {
-                            last = event.seq
-                            continuation.yield(event)
-                        }
-                        if batch.isEmpty { await signal.wait(after: seen, timeout: interval) }
+                var failures = 0
+                while !Task.isCancelled {
+                    // Note the signal before reading, so that a commit landing during the read wakes the next wait.
+                    let seen = signal.current
+                    let after = last
+                    let batch: [LogEntry]
+                    do {
+                        batch = try await pool.read { db in try Self.entries(db, after: after, limit: 1000) }
+                        failures = 0
+                    } catch {
+                        // A busy or briefly unreadable file must not end the displays' feed: try again, slower.
+                        failures += 1
+                        logger.warning("reading the event log failed; retrying", metadata: ["error": "\(error)"])
+                        try? await Task.sleep(for: .milliseconds(min(2_000, 20 << min(failures, 7))))
+                        continue
                     }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+                    for entry in batch {
+                        last = entry.seq
+                        switch entry.event {
+                        case .success(let event): continuation.yield(event)
+                        case .failure(let problem):
+                            logger.error("skipping an unreadable event", metadata: ["seq": "\(entry.seq)", "problem": "\(problem)"])
+                        }
+                    }
+                    if batch.isEmpty { await signal.wait(after: seen, timeout: interval) }
                 }
+                continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// One row of the log, read or not: a row that another program wrote wrongly is reported and
+    /// stepped over instead of stopping everyone who follows the log.
+    private struct LogEntry: Sendable {
+        var seq: Int64
+        var event: Result<QueueEvent, StoreCorruption>
+    }
+
+    private static func entries(_ db: Database, after seq: Int64, limit: Int) throws -> [LogEntry] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(QueueEvent.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
+                         arguments: [seq, limit]).map { row in
+            LogEntry(seq: row["seq"], event: Result { try QueueEvent(row: row) }.mapError {
+                $0 as? StoreCorruption ?? StoreCorruption("\($0)")
+            })
+        }
+    }
+}
+
+/// The newest event this process committed, for readers that must see their own writes.
+final class NewestSeq: @unchecked Sendable {
+    private let lock = NSLock()
+    private var newest: Int64 = 0
+
+    var value: Int64 { lock.withLock { newest } }
+
+    func raise(to seq: Int64) {
+        lock.withLock { newest = max(newest, seq) }
     }
 }
 

@@ -14,23 +14,25 @@ enum Schema {
                 -- Tells a resuming display whether its last event id belongs to this database.
                 INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
 
+                -- The CHECKs keep rows written by other programs readable: Panggil refuses bad rows
+                -- when they are written rather than failing when it reads them.
                 CREATE TABLE tickets (
                     id          INTEGER PRIMARY KEY AUTOINCREMENT,
                     public_code TEXT    NOT NULL UNIQUE,
                     prefix      TEXT    NOT NULL,  -- service at issue: numbering and the printed label
-                    number      INTEGER NOT NULL,
-                    day         TEXT    NOT NULL,  -- local day of issue, YYYY-MM-DD
+                    number      INTEGER NOT NULL CHECK (typeof(number) = 'integer' AND number > 0),
+                    day         TEXT    NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
                     service     TEXT    NOT NULL,  -- the queue it is in now
                     priority    INTEGER NOT NULL CHECK (priority IN (0, 1)),
                     state       TEXT    NOT NULL CHECK (state IN ('waiting', 'called', 'serving', 'done', 'no_show', 'cancelled')),
-                    counter     INTEGER,
-                    issued_at   INTEGER NOT NULL,  -- milliseconds since 1970, UTC
-                    queued_at   INTEGER NOT NULL,
-                    called_at   INTEGER,
-                    started_at  INTEGER,
-                    finished_at INTEGER,
-                    recalls     INTEGER NOT NULL DEFAULT 0,
-                    transfers   INTEGER NOT NULL DEFAULT 0,
+                    counter     INTEGER CHECK (counter IS NULL OR typeof(counter) = 'integer'),
+                    issued_at   INTEGER NOT NULL CHECK (typeof(issued_at) = 'integer'),  -- ms since 1970, UTC
+                    queued_at   INTEGER NOT NULL CHECK (typeof(queued_at) = 'integer'),
+                    called_at   INTEGER CHECK (called_at IS NULL OR typeof(called_at) = 'integer'),
+                    started_at  INTEGER CHECK (started_at IS NULL OR typeof(started_at) = 'integer'),
+                    finished_at INTEGER CHECK (finished_at IS NULL OR typeof(finished_at) = 'integer'),
+                    recalls     INTEGER NOT NULL DEFAULT 0 CHECK (typeof(recalls) = 'integer'),
+                    transfers   INTEGER NOT NULL DEFAULT 0 CHECK (typeof(transfers) = 'integer'),
                     UNIQUE (prefix, day, number)
                 );
                 CREATE INDEX tickets_queue ON tickets (state, day, service, priority, queued_at, id);
@@ -39,18 +41,29 @@ enum Schema {
                     number         INTEGER PRIMARY KEY,
                     state          TEXT    NOT NULL CHECK (state IN ('open', 'paused', 'closed')),
                     ticket_id      INTEGER REFERENCES tickets (id),
-                    regular_streak INTEGER NOT NULL DEFAULT 0
+                    regular_streak INTEGER NOT NULL DEFAULT 0 CHECK (typeof(regular_streak) = 'integer')
                 );
 
                 CREATE TABLE events (
                     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-                    at        INTEGER NOT NULL,  -- milliseconds since 1970, UTC
-                    day       TEXT    NOT NULL,  -- local day of `at`
-                    type      TEXT    NOT NULL,
+                    at        INTEGER NOT NULL CHECK (typeof(at) = 'integer'),  -- ms since 1970, UTC
+                    day       TEXT    NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+                    type      TEXT    NOT NULL CHECK (type IN (
+                        'ticket.issued', 'ticket.called', 'ticket.recalled', 'ticket.started', 'ticket.completed',
+                        'ticket.no_show', 'ticket.requeued', 'ticket.transferred', 'ticket.cancelled',
+                        'counter.changed')),
                     actor     TEXT    NOT NULL,
-                    ticket_id INTEGER,
-                    counter   INTEGER,
-                    data      TEXT    NOT NULL DEFAULT '{}'
+                    ticket_id INTEGER CHECK (ticket_id IS NULL OR typeof(ticket_id) = 'integer'),
+                    counter   INTEGER CHECK (counter IS NULL OR typeof(counter) = 'integer'),
+                    data      TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+                    -- A ticket event carries what displays show without another lookup. (`IS`, not `=`:
+                    -- a CHECK that evaluates to NULL passes.)
+                    CHECK (ticket_id IS NULL OR (
+                        json_type(data, '$.prefix') IS 'text' AND json_type(data, '$.number') IS 'integer'
+                        AND json_type(data, '$.service') IS 'text' AND json_type(data, '$.ticket_day') IS 'text')),
+                    CHECK (type != 'counter.changed' OR (
+                        typeof(counter) = 'integer'
+                        AND coalesce(json_extract(data, '$.counter_state'), '') IN ('open', 'paused', 'closed')))
                 );
                 CREATE INDEX events_day_type ON events (day, type);
 

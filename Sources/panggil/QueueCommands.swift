@@ -12,7 +12,7 @@ struct Issue: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try store.openStore()
+            let store = try await store.openStore()
             let ticket = try await store.issue(service: service, priority: priority, by: cliActor)
             let name = store.site.service(ticket.service)?.name ?? ticket.service
             print("Tiket \(ticket.label) — \(name)\(ticket.priority ? " (prioritas)" : "")")
@@ -30,7 +30,7 @@ struct CallNext: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try store.openStore()
+            let store = try await store.openStore()
             report(try await store.callNext(counter: counter, by: cliActor), site: store.site)
         }
     }
@@ -45,7 +45,7 @@ struct Call: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try store.openStore()
+            let store = try await store.openStore()
             report(try await store.call(try parseTicket(ticket), counter: counter, by: cliActor), site: store.site)
         }
     }
@@ -61,7 +61,7 @@ protocol TicketStep: AsyncParsableCommand {
 extension TicketStep {
     func run() async throws {
         try await runReporting {
-            let store = try store.openStore()
+            let store = try await store.openStore()
             report(try await perform(store, try parseTicket(ticket)), site: store.site)
         }
     }
@@ -141,7 +141,7 @@ protocol CounterStateCommand: AsyncParsableCommand {
 extension CounterStateCommand {
     func run() async throws {
         try await runReporting {
-            let store = try store.openStore()
+            let store = try await store.openStore()
             let record = try await store.setCounter(counter, to: Self.target, by: cliActor)
             let name = store.site.counter(counter)?.name ?? "Loket \(counter)"
             print("\(name) sekarang \(record.state.indonesianName).")

@@ -15,9 +15,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            var site = try store.loadSite()
-            if ignoreHours { site.enforceHours = false }
-            let queue = try store.openStore(site: site)
+            var loaded = try store.loadSite()
+            if ignoreHours { loaded.site.enforceHours = false }
+            let site = loaded.site
+            let queue = try await store.openStore(loaded)
             var logger = Logger(label: "panggil")
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
             let app = try await buildApplication(
@@ -25,7 +26,8 @@ struct Serve: AsyncParsableCommand {
             // Written straight to the descriptor: `print` is block-buffered into a file or journal and the
             // banner would come after the server's log.
             FileHandle.standardOutput.write(Data("""
-                Panggil — \(site.name)\(store.config == nil ? " (situs demo)" : "")
+                Panggil — \(site.name)
+                  situs: \(loaded.source)
                   \(site.agencies.count) instansi, \(site.services.count) layanan, \(site.counters.count) loket, \(site.zones.count) zona
                   basis data: \(queue.path)
                   papan antrian: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/api/board

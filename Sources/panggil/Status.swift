@@ -10,7 +10,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try store.openStore()
+            let store = try await store.openStore()
             let site = store.site
             let board = try await store.board(day: store.today())
             print("\(site.name) — \(board.day)")

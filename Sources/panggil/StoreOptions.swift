@@ -12,14 +12,34 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Berkas basis data SQLite.")
     var db: String = "data/panggil.sqlite"
 
-    func loadSite() throws -> Site {
-        if let config { return try SiteFile.load(path: config) }
-        return SiteFile.demo()
+    /// The hall to work with: the file given, else the one this database was last used with (so that a
+    /// command typed without `--config` agrees with the server), else the demo.
+    func loadSite() throws -> LoadedSite {
+        if let config {
+            let text = try SiteFile.text(at: config)
+            return LoadedSite(site: try SiteFile.parse(text, source: config), source: config, text: text)
+        }
+        if let remembered = SQLiteQueueStore.rememberedSiteFile(at: db) {
+            let source = "\(remembered.source) (tersimpan di \(db))"
+            return LoadedSite(site: try SiteFile.parse(remembered.text, source: source), source: source, text: nil)
+        }
+        return LoadedSite(site: SiteFile.demo(), source: "situs demo", text: nil)
     }
 
-    func openStore(site: Site? = nil) throws -> SQLiteQueueStore {
-        try SQLiteQueueStore(path: db, site: site ?? loadSite())
+    func openStore(_ loaded: LoadedSite? = nil) async throws -> SQLiteQueueStore {
+        let loaded = try loaded ?? loadSite()
+        let store = try SQLiteQueueStore(path: db, site: loaded.site)
+        if let text = loaded.text { try await store.rememberSiteFile(text, source: loaded.source) }
+        return store
     }
+}
+
+struct LoadedSite {
+    var site: Site
+    /// Where it came from, for messages.
+    var source: String
+    /// The file's text when it was given now, to remember in the store.
+    var text: String?
 }
 
 /// Who the event log should say did it: the operating-system user at the terminal.

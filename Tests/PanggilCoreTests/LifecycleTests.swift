@@ -13,7 +13,7 @@ struct LifecycleTests {
             case .call: [.waiting]
             case .recall: [.called]
             case .start: [.called]
-            case .complete: [.called, .serving]
+            case .complete: [.serving]
             case .noShow: [.called]
             case .requeue: [.noShow]
             case .transfer: [.called, .serving]
@@ -68,6 +68,7 @@ struct LifecycleTests {
         #expect(ticket.state == .called && ticket.counter == 5 && ticket.calledAt == Self.issued + 10)
         try ticket.recall(now: Self.issued + 20)
         #expect(ticket.recalls == 1 && ticket.calledAt == Self.issued + 20)
+        try ticket.start(now: Self.issued + 25)
         try ticket.complete(now: Self.issued + 30)
         #expect(ticket.state == .done && ticket.counter == nil && ticket.finishedAt == Self.issued + 30)
     }

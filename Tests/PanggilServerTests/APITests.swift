@@ -69,11 +69,14 @@ struct APITests {
             #expect(called.status == .ok && called["number"] as? String == "B-001")
             #expect((called["counter"] as? [String: Any])?["name"] as? String == "Meja 3")
             #expect((called["counter"] as? [String: Any])?["zone"] as? String == "z2")
+            #expect(called["code"] == nil, "only the issuer gets the public code")
 
             let status = try await client.send(.get, "/api/tickets/\(code)")
             #expect(status.status == .ok && status["state"] as? String == "called")
             #expect(status["code"] == nil, "the public page does not repeat the code")
 
+            let early = try await client.send(.post, "/api/tickets/\(id)/complete")
+            #expect(early.status == .conflict && early.errorCode == "invalid_state")
             for step in ["recall", "start", "complete"] {
                 let reply = try await client.send(.post, "/api/tickets/\(id)/\(step)")
                 #expect(reply.status == .ok, "\(step): \(reply.json)")
@@ -142,7 +145,7 @@ struct APITests {
                 let reply = try await client.send(.post, "/api/tickets", #"{"service": "B", "priority": \#(priority)}"#)
                 codes.append(reply["code"] as! String)
             }
-            try await Task.sleep(for: .milliseconds(100))
+            // No pause: the server answers reads only once its board shows its own writes.
             // Priority first: the priority ticket is next, so the second regular ticket has two ahead.
             let second = try await client.send(.get, "/api/tickets/\(codes[1])")
             #expect(second["peopleAhead"] as? Int == 2 && second["position"] as? Int == 3)
@@ -214,6 +217,31 @@ struct APITests {
             for _ in 1...5 { #expect(try await client.send(.post, "/api/tickets", #"{"service": "A"}"#).status == .created) }
             let full = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#)
             #expect(full.status == .conflict && full.errorCode == "quota_reached")
+        }
+    }
+
+    @Test func theBoardStartsANewDayAtLocalMidnight() async throws {
+        let harness = try Harness(at: "2026-11-30 23:59:50")
+        try await harness.run { client in
+            for _ in 0..<3 { _ = try await client.send(.post, "/api/tickets", #"{"service": "B"}"#) }
+            _ = try await client.send(.post, "/api/counters/3/open")
+            _ = try await client.send(.post, "/api/counters/3/call-next")
+            harness.clock.set(Fixtures.wib("2026-12-01 00:00:01"))
+            var board = try await client.send(.get, "/api/board")
+            let deadline = Date() + 5
+            while board["day"] as? String != "2026-12-01", Date() < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                board = try await client.send(.get, "/api/board")
+            }
+            #expect(board["day"] as? String == "2026-12-01")
+            let services = try #require(board["services"] as? [[String: Any]])
+            #expect(services.allSatisfy { $0["waiting"] as? Int == 0 && $0["nowServing"] == nil })
+            #expect((board["recentCalls"] as? [Any])?.isEmpty == true)
+            // The counter still holds the ticket it called before midnight.
+            let three = (board["counters"] as? [[String: Any]])?.first { $0["number"] as? Int == 3 }
+            #expect((three?["ticket"] as? [String: Any])?["number"] as? String == "B-001")
+            let fresh = try await client.send(.post, "/api/tickets", #"{"service": "B"}"#)
+            #expect(fresh["number"] as? String == "B-001" && fresh["day"] as? String == "2026-12-01")
         }
     }
 

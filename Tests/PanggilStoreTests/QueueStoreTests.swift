@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PanggilCore
 import PanggilTesting
 import Testing
@@ -116,7 +117,7 @@ struct QueueStoreTests {
         for _ in issued {
             let ticket = try await store.callNext(counter: 1, by: staff)
             called.append(ticket.label)
-            _ = try await store.complete(.id(ticket.id), by: staff)
+            try await serve(store, ticket.id)
         }
         #expect(called == ["B-002", "A-003", "B-001", "A-001", "A-002"])
     }
@@ -129,7 +130,7 @@ struct QueueStoreTests {
         for _ in 0..<9 {
             let ticket = try await store.callNext(counter: 1, by: staff)
             priorities.append(ticket.priority)
-            _ = try await store.complete(.id(ticket.id), by: staff)
+            try await serve(store, ticket.id)
         }
         #expect(priorities == [false, false, true, false, false, true, false, false, true])
     }
@@ -149,7 +150,7 @@ struct QueueStoreTests {
         // Counter 1 is free again; counter 3 (service B only) calls B-001 first, then the transferred A-001.
         _ = try await store.setCounter(3, to: .open, by: staff)
         #expect(try await store.callNext(counter: 3, by: staff).id == b.id)
-        _ = try await store.complete(.id(b.id), by: staff)
+        try await serve(store, b.id)
         #expect(try await store.callNext(counter: 3, by: staff).id == a.id)
         let transfer = try #require(try await allEvents(store).first { $0.type == .ticketTransferred })
         #expect(transfer.fromService == "A" && transfer.ticket?.service == "B" && transfer.counter == 1)
@@ -193,6 +194,49 @@ struct QueueStoreTests {
         #expect(try await allEvents(store).count == 1)
     }
 
+    @Test func theSchemaRefusesRowsPanggilCouldNotRead() async throws {
+        let store = try makeStore()
+        let db = try GRDB.DatabaseQueue(path: store.path)
+        let bad = [
+            "INSERT INTO events (at, day, type, actor) VALUES (1, '2026-11-30', 'ticket.vanished', 'x')",
+            "INSERT INTO events (at, day, type, actor) VALUES ('yesterday', '2026-11-30', 'counter.changed', 'x')",
+            "INSERT INTO events (at, day, type, actor, data) VALUES (1, '30/11/2026', 'ticket.issued', 'x', '{}')",
+            "INSERT INTO events (at, day, type, actor, ticket_id, data) VALUES (1, '2026-11-30', 'ticket.issued', 'x', 1, '{\"prefix\": \"A\"}')",
+            "INSERT INTO events (at, day, type, actor, data) VALUES (1, '2026-11-30', 'ticket.issued', 'x', 'not json')",
+            "INSERT INTO events (at, day, type, actor, counter, data) VALUES (1, '2026-11-30', 'counter.changed', 'x', 1, '{\"counter_state\": \"gone\"}')",
+            "INSERT INTO events (at, day, type, actor, counter, data) VALUES (1, '2026-11-30', 'counter.changed', 'x', 1, '{}')",
+            "INSERT INTO tickets (public_code, prefix, number, day, service, priority, state, issued_at, queued_at) VALUES ('c', 'A', 1, '2026-11-30', 'A', 0, 'lost', 1, 1)",
+            "INSERT INTO tickets (public_code, prefix, number, day, service, priority, state, issued_at, queued_at) VALUES ('c', 'A', 1, '2026-11-30', 'A', 0, 'waiting', 'now', 1)",
+        ]
+        for sql in bad {
+            #expect(throws: (any Error).self, "\(sql)") { try db.write { try $0.execute(sql: sql) } }
+        }
+        #expect(try await allEvents(store).isEmpty)
+    }
+
+    @Test func theFeedStepsOverAnEventItCannotRead() async throws {
+        let store = try makeStore()
+        _ = try await store.issue(service: "B", priority: false, by: staff)
+        // Passes the schema's checks but names a day that does not exist.
+        let db = try GRDB.DatabaseQueue(path: store.path)
+        try await db.write { db in
+            try db.execute(sql: """
+                INSERT INTO events (at, day, type, actor, ticket_id, data)
+                VALUES (1, '2026-11-30', 'ticket.issued', 'integrator', 1,
+                        '{"prefix": "B", "number": 1, "service": "B", "ticket_day": "2026-19-39"}')
+                """)
+        }
+        _ = try await store.issue(service: "B", priority: false, by: staff)
+        var seen: [Int64] = []
+        for try await event in store.feed(after: 0) {
+            seen.append(event.seq)
+            if event.seq == 3 { break }
+        }
+        #expect(seen == [1, 3])
+        let board = try await store.board(day: store.today())
+        #expect(board.queues["B"]?.waiting.count == 2)
+    }
+
     @Test func aStoreReopensWithItsData() async throws {
         let path = Fixtures.temporaryStorePath()
         let first = try makeStore(path: path)
@@ -205,4 +249,17 @@ struct QueueStoreTests {
     }
 }
 
-import GRDB
+
+
+@Suite("Event data")
+struct EventDataTests {
+    @Test(arguments: ["A", "quote \" and \\ backslash", "line\nbreak\ttab\u{1}", "Lantai 2 — ruang ü 🙂", ""])
+    func handWrittenJSONReadsBack(text: String) throws {
+        let data = EventData(prefix: text, number: 12, ticketDay: "2026-11-30", service: text, priority: true,
+                             counterState: nil, fromService: text)
+        let decoded = try JSONDecoder().decode(EventData.self, from: Data(data.json.utf8))
+        #expect(decoded.prefix == text && decoded.service == text && decoded.fromService == text)
+        #expect(decoded.number == 12 && decoded.priority == true && decoded.counterState == nil)
+        #expect(try JSONSerialization.jsonObject(with: Data(data.json.utf8)) is [String: Any])
+    }
+}

@@ -11,6 +11,12 @@ func makeStore(_ site: Site = Fixtures.smallSite, clock: any WallClock = ManualC
 
 let staff = EventActor("user:uji")
 
+/// The citizen comes to the counter and is served: start, then complete.
+func serve(_ store: SQLiteQueueStore, _ id: Int64) async throws {
+    _ = try await store.start(.id(id), by: staff)
+    _ = try await store.complete(.id(id), by: staff)
+}
+
 /// Every row of every table, to prove that a refused command changed nothing.
 func dump(_ store: SQLiteQueueStore) throws -> String {
     let db = try DatabaseQueue(path: store.path)

@@ -103,6 +103,8 @@ struct CommandLineTests {
             (["no-show", "--ticket", "B-001"], "tidak hadir"),
             (["requeue", "--ticket", "B-001"], "menunggu"),
             (["call-next", "--counter", "3"], "C-001"),
+            (["complete", "--ticket", "C-001"], "Ditolak (invalid_state)"),
+            (["start", "--ticket", "C-001"], "sedang dilayani"),
             (["complete", "--ticket", "C-001"], "selesai"),
             (["cancel", "--ticket", "B-001"], "dibatalkan"),
             (["pause", "--counter", "3"], "istirahat"),
@@ -111,7 +113,11 @@ struct CommandLineTests {
         ]
         for (arguments, expected) in steps {
             let result = try await panggil(arguments, in: directory)
-            #expect(result.status == 0 && result.stdout.contains(expected), "\(arguments): \(result.stdout) \(result.stderr)")
+            if expected.hasPrefix("Ditolak") {
+                #expect(result.status == 1 && result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+            } else {
+                #expect(result.status == 0 && result.stdout.contains(expected), "\(arguments): \(result.stdout) \(result.stderr)")
+            }
         }
     }
 
@@ -125,6 +131,30 @@ struct CommandLineTests {
         #expect(serve.stderr.contains("counters[0].services[1]") && serve.stderr.contains("'X' tidak ada"))
         let check = try await panggil(["site", "check", file.path], in: directory)
         #expect(check.status == 2 && check.stderr.contains("counters[0].services[1]"))
+    }
+
+    @Test func commandsWithoutConfigUseTheSiteTheStoreWasLastUsedWith() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let file = directory.appendingPathComponent("hall.yaml")
+        try Fixtures.smallSiteYAML.write(to: file, atomically: true, encoding: .utf8)
+        let first = try await panggil(["open", "--counter", "4", "--config", file.path], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        // Counter 4 serves only P in the small hall (in the demo it serves C and A).
+        let status = try await panggil(["status"], in: directory)
+        #expect(status.stdout.hasPrefix("Hall Uji"), "\(status.stdout)")
+        let demoOnly = try await panggil(["issue", "--service", "S"], in: directory)
+        #expect(demoOnly.status == 1 && demoOnly.stderr.contains("Layanan 'S' tidak ada"))
+    }
+
+    @Test func processesStartingTogetherOnANewFileAllSucceed() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let results = try await withThrowingTaskGroup(of: Finished.self) { group in
+            for _ in 0..<6 { group.addTask { try await panggil(["issue", "--service", "B"], in: directory) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        let numbers = results.compactMap { $0.stdout.split(separator: " ").dropFirst().first }.sorted()
+        #expect(numbers == ["B-001", "B-002", "B-003", "B-004", "B-005", "B-006"])
     }
 
     @Test func theDemoSiteFileIsAStartingPoint() async throws {
