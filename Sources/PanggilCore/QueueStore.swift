@@ -1,5 +1,19 @@
 import Foundation
 
+public struct LogBounds: Sendable, Equatable {
+    public var resumableFrom: Int64
+    public var latest: Int64
+
+    public init(resumableFrom: Int64, latest: Int64) {
+        self.resumableFrom = resumableFrom
+        self.latest = latest
+    }
+
+    public func canResume(from seq: Int64) -> Bool {
+        resumableFrom <= seq && seq <= latest
+    }
+}
+
 /// The queue: commands that change it, and reads of it. Every command is atomic, appends exactly one
 /// event to the log, and is durable when it returns. A refused command throws `QueueError` and
 /// changes nothing.
@@ -24,6 +38,9 @@ public protocol QueueStore: Sendable {
     func board(day: LocalDate) async throws -> Board
     /// Logged events after `seq`, in order, at most `limit`.
     func events(after seq: Int64, limit: Int) async throws -> [QueueEvent]
+    /// Which event ids a reader can resume from: any id from `resumableFrom` (every later event is still
+    /// in the log) to `latest`. An id outside belongs to pruned history or to another database.
+    func logBounds() async throws -> LogBounds
     /// Every event committed after `seq` by any process, in order, each once, as it is committed.
     func feed(after seq: Int64) -> AsyncThrowingStream<QueueEvent, Error>
     /// The local day now, in the site's timezone.

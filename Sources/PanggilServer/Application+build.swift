@@ -7,10 +7,12 @@ import PanggilCore
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    public var stream: StreamConfiguration
 
-    public init(host: String = "0.0.0.0", port: Int = 8080) {
+    public init(host: String = "0.0.0.0", port: Int = 8080, stream: StreamConfiguration = StreamConfiguration()) {
         self.host = host
         self.port = port
+        self.stream = stream
     }
 }
 
@@ -19,8 +21,8 @@ public func buildApplication(
     store: any QueueStore, configuration: ServerConfiguration = ServerConfiguration(),
     logger: Logger = Logger(label: "panggil")
 ) async throws -> some ApplicationProtocol {
-    let board = try await LiveBoard(store: store, logger: logger)
-    let router = buildRouter(store: store, board: board)
+    let board = try await LiveBoard(store: store, stream: configuration.stream, logger: logger)
+    let router = buildRouter(store: store, board: board, stream: configuration.stream)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Panggil"),
@@ -28,9 +30,10 @@ public func buildApplication(
         logger: logger)
 }
 
-func buildRouter(store: any QueueStore, board: LiveBoard) -> Router<PanggilRequestContext> {
+func buildRouter(store: any QueueStore, board: LiveBoard, stream: StreamConfiguration) -> Router<PanggilRequestContext> {
     let router = Router(context: PanggilRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     QueueAPI(store: store, board: board).register(on: router)
+    EventsAPI(store: store, board: board, configuration: stream).register(on: router)
     return router
 }

@@ -98,7 +98,22 @@ struct TicketStatusJSON: Codable, Equatable {
     var position: Int?
     var peopleAhead: Int?
     var estimatedWaitMinutes: Int?
-    var nowServing: TicketRefJSON?
+    /// Only the number called last in the ticket's service (as on the wall), not that ticket's details.
+    var nowServing: String?
+}
+
+extension TicketStatusJSON {
+    /// A ticket's place in its queue on the current board.
+    init(_ ref: TicketRef, state: TicketState, counter: Int?, board: Board, site: Site) {
+        // A ticket of a service since removed from the site file still shows; it just has no estimate.
+        let service = site.service(ref.service)
+        let ahead = state == .waiting ? board.peopleAhead(of: ref.id, policy: site.callPolicy) : nil
+        let wait = ahead.flatMap { ahead in service.map { board.estimatedWaitSeconds(ahead: ahead, service: $0, site: site) } }
+        self.init(
+            ticket: TicketRefJSON(ref, site: site), state: state.rawValue, counter: CounterJSON(counter, site: site),
+            position: ahead.map { $0 + 1 }, peopleAhead: ahead, estimatedWaitMinutes: wait.map(minutes),
+            nowServing: board.queues[ref.service]?.lastCalled?.label)
+    }
 }
 
 struct BoardJSON: Codable, Equatable {

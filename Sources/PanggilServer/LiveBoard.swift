@@ -1,19 +1,38 @@
 import Foundation
 import Logging
+import Hummingbird
 import PanggilCore
 import ServiceLifecycle
 
-/// The server's in-memory board: loaded from the store once, then kept current by folding in every
-/// event of the store's feed, whichever process committed it. It also starts a new day at local midnight.
+/// The server's in-memory board and the streams that follow it: loaded from the store once, then kept
+/// current by folding in every event of the store's feed, whichever process committed it, and passing
+/// each event on to the open streams. It also starts a new day at local midnight.
 public actor LiveBoard: ServiceLifecycle.Service {
     public nonisolated let store: any QueueStore
     private let logger: Logger
-    private(set) var board: Board
+    private var board: Board
+    private let hub: EventHub
 
-    public init(store: any QueueStore, logger: Logger = Logger(label: "panggil.board")) async throws {
+    public init(store: any QueueStore, stream: StreamConfiguration = StreamConfiguration(),
+                logger: Logger = Logger(label: "panggil.board")) async throws {
         self.store = store
         self.logger = logger
         board = try await store.board(day: store.today())
+        hub = EventHub(site: store.site, configuration: stream)
+    }
+
+    public func run() async throws {
+        let start = board.seq
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.follow(after: start) }
+            group.addTask { try await self.watchMidnight() }
+            group.addTask { try await self.beat() }
+            // Any task ending (shutdown, or the store failing) ends the board.
+            try await group.next()
+            group.cancelAll()
+        }
+        // Every stream ends cleanly, so that displays reconnect to the next process.
+        hub.closeAll()
     }
 
     /// The board once it shows everything this process has committed, so that a client reading right
@@ -28,20 +47,12 @@ public actor LiveBoard: ServiceLifecycle.Service {
         return board
     }
 
-    public func run() async throws {
-        let start = board.seq
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.follow(after: start) }
-            group.addTask { try await self.watchMidnight() }
-            // Either task ending (shutdown, or the store failing) ends the board.
-            try await group.next()
-            group.cancelAll()
-        }
-    }
+    public var statistics: StreamStatistics { hub.statistics }
 
     private func follow(after seq: Int64) async throws {
         for try await event in store.feed(after: seq).cancelOnGracefulShutdown() {
             board.apply(event)
+            hub.publish(event, board: board)
         }
     }
 
@@ -52,7 +63,32 @@ public actor LiveBoard: ServiceLifecycle.Service {
             if today > board.day {
                 logger.info("new local day", metadata: ["day": "\(today)"])
                 board.rollOver(to: today)
+                hub.refresh(board, now: Date())
             }
         }
+    }
+
+    private func beat() async throws {
+        let heartbeat = ByteBuffer(string: SSEFormat.comment("heartbeat"))
+        while !Task.isCancelled {
+            try await Task.sleep(for: hub.configuration.heartbeat)
+            hub.broadcast(heartbeat)
+        }
+    }
+
+    // MARK: Streams
+
+    /// A new stream, registered at the board's current event so that nothing falls between what the
+    /// caller sends first (a snapshot of `board`, or the log up to `board.seq`) and what the hub queues.
+    func subscribe(_ filter: StreamFilter, cutOff: @escaping @Sendable () -> Void) throws -> (Subscriber, Board) {
+        (try hub.add(filter: filter, cutOff: cutOff), board)
+    }
+
+    func subscribe(phone ticket: Ticket, cutOff: @escaping @Sendable () -> Void) throws -> (Subscriber, Board) {
+        (try hub.add(phone: ticket, cutOff: cutOff), board)
+    }
+
+    func unsubscribe(_ subscriber: Subscriber) {
+        hub.remove(subscriber)
     }
 }

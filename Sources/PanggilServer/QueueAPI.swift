@@ -71,21 +71,8 @@ struct QueueAPI: Sendable {
     }
 
     private func status(publicCode code: String) async throws -> TicketStatusJSON {
-        // Codes are short and plain; refusing anything else early keeps junk away from the store.
-        guard code.count <= 32, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
-              let ticket = try await store.ticket(publicCode: code) else {
-            throw APIError(.notFound, "ticket_not_found", "Tiket tidak ditemukan. Periksa kode pada tiket Anda.")
-        }
-        let board = await board.settled()
-        // A ticket of a service since removed from the site file still shows; it just has no estimate.
-        let service = site.service(ticket.service)
-        let ahead = ticket.state == .waiting ? board.peopleAhead(of: ticket.id, policy: site.callPolicy) : nil
-        let wait = ahead.flatMap { ahead in service.map { board.estimatedWaitSeconds(ahead: ahead, service: $0, site: site) } }
-        return TicketStatusJSON(
-            ticket: TicketRefJSON(ticket.ref, site: site), state: ticket.state.rawValue,
-            counter: CounterJSON(ticket.counter, site: site), position: ahead.map { $0 + 1 }, peopleAhead: ahead,
-            estimatedWaitMinutes: wait.map(minutes),
-            nowServing: board.queues[ticket.service]?.lastCalled.map { TicketRefJSON($0, site: site) })
+        let ticket = try await lookUpTicket(publicCode: code, in: store)
+        return TicketStatusJSON(ticket.ref, state: ticket.state, counter: ticket.counter, board: await board.settled(), site: site)
     }
 
     private func ticketSelector(_ context: PanggilRequestContext) throws -> TicketSelector {
@@ -103,6 +90,16 @@ struct QueueAPI: Sendable {
         }
         return number
     }
+}
+
+/// The ticket behind a public code, or the 404 a citizen with a mistyped code should see.
+func lookUpTicket(publicCode code: String, in store: any QueueStore) async throws -> Ticket {
+    // Codes are short and plain; refusing anything else early keeps junk away from the store.
+    guard code.count <= 32, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+          let ticket = try await store.ticket(publicCode: code) else {
+        throw APIError(.notFound, "ticket_not_found", "Tiket tidak ditemukan. Periksa kode pada tiket Anda.")
+    }
+    return ticket
 }
 
 struct IssueRequest: Decodable {

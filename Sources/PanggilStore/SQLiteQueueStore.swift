@@ -288,6 +288,18 @@ public final class SQLiteQueueStore: QueueStore {
         try await pool.read { db in try Self.events(db, after: seq, limit: limit) }
     }
 
+    public func logBounds() async throws -> LogBounds {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT MIN(seq) FROM events) AS first, (SELECT MAX(seq) FROM events) AS last,
+                       (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq_base') AS base
+                """)!
+            let base: Int64 = row["base"] ?? 0
+            let first: Int64? = row["first"]
+            return LogBounds(resumableFrom: (first ?? base + 1) - 1, latest: row["last"] ?? base)
+        }
+    }
+
     private static func events(_ db: Database, after seq: Int64, limit: Int) throws -> [QueueEvent] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT \(QueueEvent.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
                          arguments: [seq, limit]).map(QueueEvent.init(row:))
@@ -304,7 +316,10 @@ public final class SQLiteQueueStore: QueueStore {
                     return nil
                 }
             }
-            var board = Board(site: site, day: day, seq: try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0)
+            // With no event yet, the board stands at the database's base, the id its first snapshot carries.
+            var board = Board(site: site, day: day, seq: try Int64.fetchOne(db, sql: """
+                SELECT COALESCE((SELECT MAX(seq) FROM events), (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq_base'))
+                """) ?? 0)
             for row in try Row.fetchAll(db, sql: "SELECT number, state, ticket_id FROM counters") {
                 let number: Int = row["number"]
                 guard board.counters[number] != nil, let state = CounterState(rawValue: row["state"]) else { continue }

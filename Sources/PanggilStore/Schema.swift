@@ -67,6 +67,14 @@ enum Schema {
                 );
                 CREATE INDEX events_day_type ON events (day, type);
 
+                -- Each database numbers its events from its own random starting point (a multiple of
+                -- 10^9 below 2^53, so JavaScript reads it exactly). A display that comes back with an
+                -- event id from another database, after a reset or a restore, is then recognised as a
+                -- stranger and gets a fresh snapshot instead of a wrong replay.
+                INSERT INTO sqlite_sequence (name, seq)
+                VALUES ('events', (1 + abs(random() % 8999999)) * 1000000000);
+                INSERT INTO meta (key, value) SELECT 'seq_base', seq FROM sqlite_sequence WHERE name = 'events';
+
                 -- The log is append-only: history is never rewritten.
                 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
                 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;

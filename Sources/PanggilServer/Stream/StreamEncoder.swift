@@ -1,0 +1,35 @@
+import Foundation
+import PanggilCore
+
+/// Turns events and boards into stream events for one site.
+struct StreamEncoder: Sendable {
+    let site: Site
+    let time: Timestamps
+
+    init(site: Site) {
+        self.site = site
+        time = Timestamps(timeZone: site.timeZone)
+    }
+
+    func event(_ event: QueueEvent) -> String {
+        SSEFormat.event(id: String(event.seq), type: event.type.rawValue, data: Self.json(EventJSON(event, site: site, time: time)))
+    }
+
+    /// The board within a stream's scope, as the event with the board's sequence number.
+    func snapshot(_ board: Board, filter: StreamFilter, now: Date) -> String {
+        let json = SnapshotJSON(at: time(now), board: BoardJSON(board, site: site, time: time).restricted(to: filter))
+        return SSEFormat.event(id: String(board.seq), type: "snapshot", data: Self.json(json))
+    }
+
+    /// One ticket's status for its phone, labelled with the event that changed it (or `snapshot`).
+    func phone(_ ticket: TicketRef, state: TicketState, counter: Int?, board: Board, seq: Int64, type: String, at: Date) -> String {
+        let status = TicketStatusJSON(ticket, state: state, counter: counter, board: board, site: site)
+        let json = PhoneJSON(seq: seq, at: time(at), type: type, status: status)
+        return SSEFormat.event(id: String(seq), type: type, data: Self.json(json))
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        // Encoding our own value types cannot fail; an empty object keeps the stream well-formed if it did.
+        (try? String(decoding: JSONEncoder.api.encode(value), as: UTF8.self)) ?? "{}"
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import PanggilCore
+
+/// The `data` of a live event on the stream: `seq`, `at`, `type`, and where they apply the ticket
+/// `{id, number, service {code, name}, priority}`, the counter `{id, number, name, zone}`, the state the
+/// ticket or counter is in after the event, and for transfers the service the ticket left.
+struct EventJSON: Encodable {
+    var seq: Int64
+    var at: String
+    var type: String
+    var ticket: TicketRefJSON?
+    var ticketState: String?
+    var counter: CounterJSON?
+    var counterState: String?
+    var fromService: ServiceJSON?
+
+    init(_ event: QueueEvent, site: Site, time: Timestamps) {
+        seq = event.seq
+        at = time(event.at)
+        type = event.type.rawValue
+        ticket = event.ticket.map { TicketRefJSON($0, site: site) }
+        ticketState = event.type.ticketStateAfter?.rawValue
+        counter = CounterJSON(event.counter, site: site)
+        counterState = event.counterState?.rawValue
+        fromService = event.fromService.map { ServiceJSON(code: $0, name: site.service($0)?.name ?? $0) }
+    }
+}
+
+/// The first event of a stream: the board (restricted to the stream's scope) as of event `seq`.
+struct SnapshotJSON: Encodable {
+    var at: String
+    var board: BoardJSON
+
+    func encode(to encoder: Encoder) throws {
+        // Flattened: the board's fields, plus the moment it was taken.
+        try board.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(at, forKey: .at)
+    }
+
+    enum Key: String, CodingKey { case at }
+}
+
+/// What a phone following one ticket receives: that ticket and its place in the queue, nothing about
+/// any other ticket but the number now being served.
+struct PhoneJSON: Encodable {
+    var seq: Int64
+    var at: String
+    var type: String
+    var status: TicketStatusJSON
+
+    func encode(to encoder: Encoder) throws {
+        try status.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(at, forKey: .at)
+        try container.encode(type, forKey: .type)
+    }
+
+    enum Key: String, CodingKey { case seq, at, type }
+}
+
+extension EventType {
+    /// The state a ticket is in after an event of this type.
+    var ticketStateAfter: TicketState? {
+        switch self {
+        case .ticketIssued, .ticketRequeued, .ticketTransferred: .waiting
+        case .ticketCalled, .ticketRecalled: .called
+        case .ticketStarted: .serving
+        case .ticketCompleted: .done
+        case .ticketNoShow: .noShow
+        case .ticketCancelled: .cancelled
+        case .counterChanged: nil
+        }
+    }
+}
+
+extension BoardJSON {
+    /// Only the counters, services and calls within a stream's scope.
+    func restricted(to filter: StreamFilter) -> BoardJSON {
+        var board = self
+        board.counters = counters.filter { filter.includes(counter: $0.number) }
+        board.services = services.filter { filter.includes(service: $0.code) }
+        board.recentCalls = recentCalls.filter { call in
+            (call.counter.map { filter.includes(counter: $0.number) } ?? false) && filter.includes(service: call.ticket.service.code)
+        }
+        return board
+    }
+}
