@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import PanggilCore
 import ServiceLifecycle
 
@@ -59,6 +60,12 @@ struct EventsAPI: Sendable {
                 opening = { encoder.snapshot(board, filter: filter, now: Date()) }
             }
         }
+
+        // A client that goes away is noticed at once, not at the next write.
+        channel.closeFuture.whenComplete { _ in subscriber.close() }
+        // The kernel's send buffer would otherwise grow to megabytes for a client that stops reading;
+        // events are small, so a modest buffer costs a healthy display nothing.
+        _ = channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: configuration.socketSendBuffer)
 
         let retry = configuration.retryBase + Int.random(in: 0...max(0, configuration.retrySpread))
         let live = board

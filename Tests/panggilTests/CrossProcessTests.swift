@@ -170,3 +170,26 @@ struct CommandLineTests {
         #expect(check.status == 0 && check.stdout.contains("16 layanan, 22 loket"), "\(check.stdout)\(check.stderr)")
     }
 }
+
+@Suite("Shutdown")
+struct ShutdownTests {
+    /// SIGTERM ends every open stream cleanly, so that displays reconnect to the next process, and the
+    /// server exits.
+    @Test func terminatingTheServerEndsEveryStream() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let server = try await RunningServer(arguments: [], in: directory)
+        let streams = try (0..<3).map { _ in try StreamClient(port: server.port, path: "/api/events") }
+        for stream in streams { #expect(await stream.wait { $0.contains("event: snapshot") }) }
+        let started = ContinuousClock.now
+        server.process.terminate()
+        for stream in streams { #expect(await stream.waitForEnd(timeout: .seconds(10))) }
+        server.process.waitUntilExit()
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(server.process.terminationStatus == 0)
+        // The stream ended at an event boundary, with the last chunk of the chunked body.
+        for stream in streams {
+            #expect(String(decoding: stream.body, as: UTF8.self).hasSuffix("\n\n"))
+            #expect(stream.text.hasSuffix("0\r\n\r\n"))
+        }
+    }
+}

@@ -11,6 +11,9 @@ public struct StreamConfiguration: Sendable {
     public var maxSubscribers = 20_000
     /// Bytes that may wait for one slow client before it is cut off.
     public var queueLimitBytes = 256 * 1024
+    /// The socket send buffer of a stream (`SO_SNDBUF`; Linux doubles it), bounding what the kernel
+    /// holds for a client that stops reading.
+    public var socketSendBuffer = 32 * 1024
     /// The `retry:` hint is `retryBase` plus a random part up to `retrySpread` milliseconds, so that a
     /// restart does not bring every screen back in the same millisecond.
     public var retryBase = 2_000
