@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -35,8 +36,10 @@ let package = Package(
         .target(name: "PanggilServer", dependencies: [
             "PanggilCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -54,6 +57,12 @@ let package = Package(
 
         // Fixtures shared by the test targets: small sites, temporary stores, the built binary.
         .target(name: "PanggilTesting", dependencies: ["PanggilCore", "PanggilSiteFile"], path: "Tests/PanggilTesting"),
+
+        // Event-stream fan-out against nginx + nchan: `scripts/bench stream`.
+        .executableTarget(name: "panggil-stream-bench", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Benchmarks/panggil-stream-bench"),
 
         .testTarget(name: "PanggilCoreTests", dependencies: ["PanggilCore"]),
         .testTarget(name: "PanggilSiteFileTests", dependencies: ["PanggilSiteFile", "PanggilTesting"]),

@@ -22,18 +22,20 @@ public func buildApplication(
     logger: Logger = Logger(label: "panggil")
 ) async throws -> some ApplicationProtocol {
     let board = try await LiveBoard(store: store, stream: configuration.stream, logger: logger)
-    let router = buildRouter(store: store, board: board, stream: configuration.stream)
+    let router = buildRouter(store: store, board: board)
+    let streams = StreamServer(store: store, board: board, configuration: configuration.stream)
     return Application(
         router: router,
+        // The event stream is served inside each connection's pipeline (see `StreamChannelHandler`).
+        server: .http1(configuration: .init(additionalChannelHandlers: [StreamChannelHandler(server: streams)])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Panggil"),
         services: [board],
         logger: logger)
 }
 
-func buildRouter(store: any QueueStore, board: LiveBoard, stream: StreamConfiguration) -> Router<PanggilRequestContext> {
+func buildRouter(store: any QueueStore, board: LiveBoard) -> Router<PanggilRequestContext> {
     let router = Router(context: PanggilRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     QueueAPI(store: store, board: board).register(on: router)
-    EventsAPI(store: store, board: board, configuration: stream).register(on: router)
     return router
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Hummingbird
+import NIOCore
 import PanggilCore
 import ServiceLifecycle
 
@@ -80,12 +81,12 @@ public actor LiveBoard: ServiceLifecycle.Service {
 
     /// A new stream, registered at the board's current event so that nothing falls between what the
     /// caller sends first (a snapshot of `board`, or the log up to `board.seq`) and what the hub queues.
-    func subscribe(_ filter: StreamFilter, cutOff: @escaping @Sendable () -> Void) throws -> (Subscriber, Board) {
-        (try hub.add(filter: filter, cutOff: cutOff), board)
+    func subscribe(_ filter: StreamFilter, sink: any StreamSink) throws -> (Subscriber, Board) {
+        (try hub.add(filter: filter, sink: sink), board)
     }
 
-    func subscribe(phone ticket: Ticket, cutOff: @escaping @Sendable () -> Void) throws -> (Subscriber, Board) {
-        (try hub.add(phone: ticket, cutOff: cutOff), board)
+    func subscribe(phone ticket: Ticket, sink: any StreamSink) throws -> (Subscriber, Board) {
+        (try hub.add(phone: ticket, sink: sink), board)
     }
 
     func unsubscribe(_ subscriber: Subscriber) {

@@ -1,17 +1,13 @@
 import Hummingbird
-import NIOCore
 import PanggilCore
 
 /// The context every Panggil request carries. Access control adds the signed-in user or device here;
 /// until then every change is recorded as made by `api`.
 public struct PanggilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The connection, for streams that must cut off a client that stops reading.
-    public let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        channel = source.channel
     }
 
     /// Request bodies are a few small fields; anything larger is refused before it is read.

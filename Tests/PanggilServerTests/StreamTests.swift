@@ -180,9 +180,13 @@ struct StreamTests {
                       ("/api/events?counters=1,x", 404, "unknown_counter"), ("/api/events?ticket=nope", 404, "ticket_not_found")])
     func unknownFiltersAreRefused(path: String, status: Int, code: String) async throws {
         let harness = try Harness()
-        try await harness.run { client in
-            let reply = try await client.send(.get, path)
-            #expect(reply.status.code == status && reply.errorCode == code)
+        try await harness.run(.live) { client in
+            let refused = try StreamClient(port: client.port!, path: path)
+            #expect(await refused.waitForEnd())
+            #expect(refused.head.hasPrefix("HTTP/1.1 \(status)"))
+            #expect(refused.head.lowercased().contains("content-type: application/json"))
+            let body = (try? JSONSerialization.jsonObject(with: Data(refused.body))) as? [String: Any]
+            #expect((body?["error"] as? [String: Any])?["code"] as? String == code)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Hummingbird
+import NIOCore
 import PanggilCore
 
 /// Settings of the event stream.
@@ -32,9 +33,10 @@ public struct StreamStatistics: Sendable, Equatable {
 }
 
 /// Sends every event of the log to every open stream whose filter it matches. Each event is encoded
-/// once and the same bytes are queued for every matching stream; streams with the same filter are kept
-/// together so that the filter is evaluated once per event per group, not per stream. Only the
-/// `LiveBoard` actor touches the hub, right after folding the event into the board.
+/// once and the same bytes go to every matching stream; streams with the same filter are kept together
+/// so that the filter is evaluated once per event per group, not per stream; and the writes are handed
+/// to each event loop as one batch. Only the `LiveBoard` actor touches the hub, right after folding the
+/// event into the board.
 final class EventHub {
     private let site: Site
     private let encoder: StreamEncoder
@@ -65,21 +67,19 @@ final class EventHub {
         encoder = StreamEncoder(site: site)
     }
 
-    var count: Int { statistics.subscribers }
-
-    func add(filter: StreamFilter, cutOff: @escaping @Sendable () -> Void) throws -> Subscriber {
-        let subscriber = try makeSubscriber(cutOff: cutOff)
+    func add(filter: StreamFilter, sink: any StreamSink) throws -> Subscriber {
+        let subscriber = try makeSubscriber(sink: sink)
         groups[filter, default: [:]][subscriber.id] = subscriber
         return subscriber
     }
 
-    func add(phone ticket: Ticket, cutOff: @escaping @Sendable () -> Void) throws -> Subscriber {
-        let subscriber = try makeSubscriber(cutOff: cutOff)
+    func add(phone ticket: Ticket, sink: any StreamSink) throws -> Subscriber {
+        let subscriber = try makeSubscriber(sink: sink)
         phones[subscriber.id] = PhoneStream(subscriber: subscriber, ticket: ticket.ref, state: ticket.state, counter: ticket.counter)
         return subscriber
     }
 
-    private func makeSubscriber(cutOff: @escaping @Sendable () -> Void) throws -> Subscriber {
+    private func makeSubscriber(sink: any StreamSink) throws -> Subscriber {
         guard statistics.subscribers < configuration.maxSubscribers else {
             throw APIError(.serviceUnavailable, "too_many_streams",
                            "Server sedang melayani terlalu banyak layar. Mencoba lagi sebentar lagi.",
@@ -87,53 +87,63 @@ final class EventHub {
         }
         nextID += 1
         statistics.subscribers += 1
-        return Subscriber(id: nextID, limit: configuration.queueLimitBytes, cutOff: cutOff)
+        return Subscriber(id: nextID, sink: sink, limit: configuration.queueLimitBytes)
     }
 
     func remove(_ subscriber: Subscriber) {
         subscriber.close()
-        if phones.removeValue(forKey: subscriber.id) != nil {
-            statistics.subscribers -= 1
-            return
+        var found = phones.removeValue(forKey: subscriber.id) != nil
+        if !found {
+            for filter in Array(groups.keys) where groups[filter]?.removeValue(forKey: subscriber.id) != nil {
+                if groups[filter]!.isEmpty { groups[filter] = nil }
+                found = true
+                break
+            }
         }
-        for filter in Array(groups.keys) where groups[filter]?.removeValue(forKey: subscriber.id) != nil {
-            if groups[filter]!.isEmpty { groups[filter] = nil }
+        if found {
             statistics.subscribers -= 1
-            return
+            if subscriber.cutOff { statistics.dropped += 1 }
         }
     }
 
-    /// Queues an event, already folded into `board`, for every stream it concerns.
+    /// Sends an event, already folded into `board`, to every stream it concerns.
     func publish(_ event: QueueEvent, board: Board) {
+        var batch = Batch()
         var bytes: ByteBuffer?
         for (filter, members) in groups where filter.matches(event) {
             if bytes == nil { bytes = ByteBuffer(string: encoder.event(event)) }
-            deliver(bytes!, to: members.values)
+            for subscriber in members.values { batch.add(subscriber, bytes!) }
         }
         for phone in phones.values where phone.concerns(event, site: site) {
             phone.follow(event)
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: event.seq, type: event.type.rawValue, at: event.at)
-            deliver(ByteBuffer(string: text), to: CollectionOfOne(phone.subscriber))
+            batch.add(phone.subscriber, ByteBuffer(string: text))
         }
+        send(batch)
     }
 
     /// The same bytes to every stream: heartbeats.
     func broadcast(_ bytes: ByteBuffer) {
-        for members in groups.values { deliver(bytes, to: members.values) }
-        deliver(bytes, to: phones.values.map(\.subscriber))
+        var batch = Batch()
+        for members in groups.values { for subscriber in members.values { batch.add(subscriber, bytes) } }
+        for phone in phones.values { batch.add(phone.subscriber, bytes) }
+        send(batch)
     }
 
     /// A fresh snapshot to every stream: after local midnight every screen starts the new day.
     func refresh(_ board: Board, now: Date) {
+        var batch = Batch()
         for (filter, members) in groups {
-            deliver(ByteBuffer(string: encoder.snapshot(board, filter: filter, now: now)), to: members.values)
+            let bytes = ByteBuffer(string: encoder.snapshot(board, filter: filter, now: now))
+            for subscriber in members.values { batch.add(subscriber, bytes) }
         }
         for phone in phones.values {
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: board.seq, type: "snapshot", at: now)
-            deliver(ByteBuffer(string: text), to: CollectionOfOne(phone.subscriber))
+            batch.add(phone.subscriber, ByteBuffer(string: text))
         }
+        send(batch)
     }
 
     func closeAll() {
@@ -141,19 +151,30 @@ final class EventHub {
         for phone in phones.values { phone.subscriber.close() }
     }
 
-    private func deliver(_ bytes: ByteBuffer, to subscribers: some Sequence<Subscriber>) {
-        var cutOff: [Subscriber] = []
-        for subscriber in subscribers {
-            if subscriber.offer(bytes) {
-                statistics.delivered += 1
-            } else {
-                cutOff.append(subscriber)
+    /// Writes gathered per event loop, so that each loop gets one task for all its streams.
+    private struct Batch {
+        var loops: [ObjectIdentifier: (loop: any EventLoop, writes: [(Subscriber, ByteBuffer)])] = [:]
+        var gone: [Subscriber] = []
+
+        mutating func add(_ subscriber: Subscriber, _ bytes: ByteBuffer) {
+            switch subscriber.accept(bytes) {
+            case .write:
+                let loop = subscriber.eventLoop
+                loops[ObjectIdentifier(loop), default: (loop, [])].writes.append((subscriber, bytes))
+            case .held:
+                break
+            case .gone:
+                gone.append(subscriber)
             }
         }
-        for subscriber in cutOff {
-            statistics.dropped += 1
-            remove(subscriber)
+    }
+
+    private func send(_ batch: Batch) {
+        for (loop, writes) in batch.loops.values {
+            statistics.delivered += writes.count
+            loop.execute { for (subscriber, bytes) in writes { subscriber.sink.write(bytes) } }
         }
+        for subscriber in batch.gone { remove(subscriber) }
     }
 }
 

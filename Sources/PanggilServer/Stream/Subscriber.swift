@@ -1,87 +1,94 @@
 import Foundation
-import Hummingbird
+import NIOCore
 
-/// One open stream's queue, between the hub that fills it and the connection that drains it. Bounded:
-/// a client that stops reading is cut off once `limit` bytes wait for it, and reconnects to resume,
-/// instead of slowing anyone else or growing the server's memory.
+/// One open stream. While its opening (the snapshot, or the replay from the log) is being written, the
+/// hub's events wait in a small bounded queue; after that the hub writes each event straight to the
+/// connection on the connection's own event loop, in one batch per loop, with no task to wake per
+/// stream. A client that stops reading is cut off instead of being buffered for (see `StreamSink`).
 final class Subscriber: @unchecked Sendable {
     let id: Int
+    let sink: any StreamSink
     private let limit: Int
-    /// Called once when the subscriber overflows: the connection must close, or a write already waiting
-    /// on a client that does not read would hold it forever.
-    private let cutOff: @Sendable () -> Void
     private let lock = NSLock()
-    private var pending: [ByteBuffer] = []
-    private var pendingBytes = 0
-    private var waiter: CheckedContinuation<ByteBuffer?, Never>?
-    private var closed = false
+    private var phase = Phase.opening([], 0)
+    private var wasCutOff = false
 
-    init(id: Int, limit: Int, cutOff: @escaping @Sendable () -> Void) {
-        self.id = id
-        self.limit = limit
-        self.cutOff = cutOff
+    private enum Phase {
+        case opening([ByteBuffer], Int)
+        case live
+        case closed
     }
 
-    /// Queues bytes for the client; false when the subscriber is closed or has just overflowed (and closed).
-    @discardableResult
-    func offer(_ buffer: ByteBuffer) -> Bool {
+    /// What the hub should do with an event for this subscriber.
+    enum Disposition {
+        /// Write it now, on the subscriber's event loop.
+        case write
+        /// Held until the opening is written.
+        case held
+        /// The subscriber is gone (or has just overflowed while opening).
+        case gone
+    }
+
+    init(id: Int, sink: any StreamSink, limit: Int) {
+        self.id = id
+        self.sink = sink
+        self.limit = limit
+    }
+
+    var eventLoop: any EventLoop { sink.eventLoop }
+
+    func accept(_ bytes: ByteBuffer) -> Disposition {
         lock.lock()
-        if closed {
-            lock.unlock()
-            return false
+        defer { lock.unlock() }
+        switch phase {
+        case .live:
+            return .write
+        case .closed:
+            return .gone
+        case .opening(var held, let size):
+            guard size + bytes.readableBytes <= limit else {
+                phase = .closed
+                wasCutOff = true
+                let sink = sink
+                sink.eventLoop.execute { sink.finish() }
+                return .gone
+            }
+            held.append(bytes)
+            phase = .opening(held, size + bytes.readableBytes)
+            return .held
         }
-        if let waiter {
-            self.waiter = nil
-            lock.unlock()
-            waiter.resume(returning: buffer)
+    }
+
+    /// Called on the event loop once the opening has been written: what the hub held meanwhile goes
+    /// out first, and from then on the hub writes directly. Scheduling under the lock keeps any event
+    /// the hub writes directly from overtaking the held ones.
+    func goLive() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard case .opening(let held, _) = phase else { return }
+        phase = .live
+        let sink = sink
+        if !held.isEmpty { sink.eventLoop.execute { for bytes in held { sink.write(bytes) } } }
+    }
+
+    /// Ends the stream cleanly once everything already scheduled has been written.
+    func close() {
+        let wasOpen = lock.withLock {
+            defer { phase = .closed }
+            if case .closed = phase { return false }
             return true
         }
-        if pendingBytes + buffer.readableBytes > limit {
-            closed = true
-            pending = []
-            pendingBytes = 0
-            lock.unlock()
-            cutOff()
-            return false
-        }
-        pending.append(buffer)
-        pendingBytes += buffer.readableBytes
-        lock.unlock()
-        return true
+        guard wasOpen else { return }
+        let sink = sink
+        sink.eventLoop.execute { sink.finish() }
     }
 
-    /// Everything queued, as one buffer; waits when nothing is. Nil once the subscriber is closed.
-    func next() async -> ByteBuffer? {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            if !pending.isEmpty {
-                var joined = pending[0]
-                if pending.count > 1 {
-                    joined.reserveCapacity(pendingBytes)
-                    for buffer in pending.dropFirst() { joined.writeImmutableBuffer(buffer) }
-                }
-                pending = []
-                pendingBytes = 0
-                lock.unlock()
-                continuation.resume(returning: joined)
-            } else if closed {
-                lock.unlock()
-                continuation.resume(returning: nil)
-            } else {
-                waiter = continuation
-                lock.unlock()
-            }
+    func markCutOff() {
+        lock.withLock {
+            wasCutOff = true
+            phase = .closed
         }
     }
 
-    func close() {
-        lock.lock()
-        closed = true
-        let waiter = self.waiter
-        self.waiter = nil
-        lock.unlock()
-        waiter?.resume(returning: nil)
-    }
-
-    var isClosed: Bool { lock.withLock { closed } }
+    var cutOff: Bool { lock.withLock { wasCutOff } }
 }

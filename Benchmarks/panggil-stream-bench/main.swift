@@ -1,0 +1,367 @@
+// Event-stream fan-out benchmark (issue 3): N subscribers hold one stream each over loopback; K calls
+// are published one by one through the real API; every subscriber's receive time of every event is
+// recorded. The same load runs against nginx + nchan in the same run, and the ratios are printed.
+//
+//   scripts/bench stream [--subscribers 1000,5000,10000] [--events 30] [--interval-ms 100]
+
+import Foundation
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - Clock, options, processes
+
+func monotonicNanos() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+}
+
+func option(_ name: String, _ fallback: String) -> String {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+    return arguments[index + 1]
+}
+
+let sizes = option("--subscribers", "1000,5000,10000").split(separator: ",").compactMap { Int($0) }
+let events = Int(option("--events", "30"))!
+let interval = Int(option("--interval-ms", "100"))!
+let workDirectory = URL(fileURLWithPath: option("--dir", "data/stream-bench")).standardizedFileURL
+let panggilBinary = option("--panggil", ".build/release/panggil")
+
+/// Resident memory of processes, in bytes (VmRSS).
+func residentBytes(_ pids: [Int32]) -> Int {
+    pids.reduce(0) { total, pid in
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return total }
+        return total + kilobytes * 1024
+    }
+}
+
+func childPids(of parent: Int32) -> [Int32] {
+    guard let text = try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8) else { return [] }
+    return text.split(separator: " ").compactMap { Int32($0) }
+}
+
+func cpuSecondsOfThisProcess() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+/// One blocking HTTP/1.1 request on a fresh connection; returns the status code.
+func httpRequest(port: Int, method: String, path: String, body: String = "") -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return 0 }
+    let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    var response: [UInt8] = []
+    while true {
+        let count = recv(fd, &buffer, buffer.count, 0)
+        if count <= 0 { break }
+        response += buffer[0..<count]
+    }
+    let line = String(decoding: response.prefix(32), as: UTF8.self)
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+}
+
+func waitUntilListening(port: Int, path: String) throws {
+    for _ in 0..<600 {
+        if httpRequest(port: port, method: "GET", path: path) > 0 { return }
+        usleep(50_000)
+    }
+    throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "nothing listens on \(port)"])
+}
+
+// MARK: - Subscribers
+
+/// Receive times: `times[subscriber * slots + event]`, written by the event-loop threads, each
+/// subscriber's slots by one thread only.
+final class Recorder: @unchecked Sendable {
+    let slots: Int
+    let times: UnsafeMutableBufferPointer<UInt64>
+    let ready: UnsafeMutableBufferPointer<UInt8>
+
+    init(subscribers: Int, slots: Int) {
+        self.slots = slots
+        times = .allocate(capacity: subscribers * slots)
+        times.initialize(repeating: 0)
+        ready = .allocate(capacity: subscribers)
+        ready.initialize(repeating: 0)
+    }
+
+    deinit {
+        times.deallocate()
+        ready.deallocate()
+    }
+}
+
+/// Counts events by the `\ndata: ` that starts each one's data line: no parsing beyond a byte matcher,
+/// so that the client costs little next to the server under test.
+final class CountingHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    static let pattern: [UInt8] = Array("\ndata: ".utf8)
+    static let endOfHead: [UInt8] = Array("\r\n\r\n".utf8)
+
+    let index: Int
+    let recorder: Recorder
+    /// Events before the first timed one (Panggil's snapshot).
+    let skip: Int
+    var matched = 0
+    var headMatched = 0
+    var headDone = false
+    var seen = 0
+
+    init(index: Int, recorder: Recorder, skip: Int) {
+        self.index = index
+        self.recorder = recorder
+        self.skip = skip
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let now = monotonicNanos()
+        buffer.withUnsafeReadableBytes { bytes in
+            for byte in bytes {
+                if !headDone {
+                    headMatched = byte == Self.endOfHead[headMatched] ? headMatched + 1 : (byte == 13 ? 1 : 0)
+                    if headMatched == 4 {
+                        headDone = true
+                        matched = 1  // the body starts at a line start
+                        if skip == 0 { recorder.ready[index] = 1 }
+                    }
+                    continue
+                }
+                if byte == Self.pattern[matched] {
+                    matched += 1
+                    if matched == Self.pattern.count {
+                        matched = 0
+                        seen += 1
+                        if seen == skip { recorder.ready[index] = 1 }
+                        let slot = seen - skip - 1
+                        if slot >= 0, slot < recorder.slots { recorder.times[index * recorder.slots + slot] = now }
+                    }
+                } else {
+                    matched = byte == 10 ? 1 : 0
+                }
+            }
+        }
+    }
+}
+
+struct Target {
+    var name: String
+    var port: Int
+    var subscribePath: String
+    /// Events a stream sends before the timed ones.
+    var skip: Int
+    var publish: (Int) -> Int
+    var pids: () -> [Int32]
+}
+
+struct Result {
+    var p50 = 0.0, p99 = 0.0, max = 0.0
+    var lastP50 = 0.0, lastMax = 0.0
+    var bytesPerSubscriber = 0.0
+    var missing = 0
+    var clientCPU = 0.0
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, Swift.max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))]
+}
+
+func run(_ target: Target, subscribers: Int, group: MultiThreadedEventLoopGroup) async throws -> Result {
+    let recorder = Recorder(subscribers: subscribers, slots: events)
+    let before = residentBytes(target.pids())
+    var channels: [Channel] = []
+    channels.reserveCapacity(subscribers)
+    let request = "GET \(target.subscribePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    for index in 0..<subscribers {
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(CountingHandler(index: index, recorder: recorder, skip: target.skip))
+                }
+            }
+            .connect(host: "127.0.0.1", port: target.port).get()
+        channel.writeAndFlush(ByteBuffer(string: request), promise: nil)
+        channels.append(channel)
+        if index % 250 == 249 {
+            // Let the server catch up, as a hall's screens would arrive over minutes rather than at once.
+            while (0...index).contains(where: { recorder.ready[$0] == 0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        }
+    }
+    let deadline = ContinuousClock.now + .seconds(60)
+    while (0..<subscribers).contains(where: { recorder.ready[$0] == 0 }), ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    try await Task.sleep(for: .seconds(1))
+    let idle = residentBytes(target.pids())
+
+    var published: [UInt64] = []
+    let cpuBefore = cpuSecondsOfThisProcess()
+    let wallBefore = monotonicNanos()
+    for event in 0..<events {
+        let start = monotonicNanos()
+        published.append(start)
+        let status = target.publish(event)
+        if !(200..<300).contains(status) { print("   publish \(event) answered \(status)") }
+        try await Task.sleep(for: .milliseconds(interval))
+    }
+    try await Task.sleep(for: .seconds(2))
+    let clientCPU = (cpuSecondsOfThisProcess() - cpuBefore) / (Double(monotonicNanos() - wallBefore) / 1e9)
+
+    var latencies: [Double] = []
+    latencies.reserveCapacity(subscribers * events)
+    var lastPerEvent: [Double] = []
+    var missing = 0
+    for event in 0..<events {
+        var last = 0.0
+        for subscriber in 0..<subscribers {
+            let received = recorder.times[subscriber * events + event]
+            if received == 0 { missing += 1; continue }
+            let latency = Double(Int64(received) - Int64(published[event])) / 1e6
+            latencies.append(latency)
+            last = Swift.max(last, latency)
+        }
+        lastPerEvent.append(last)
+    }
+    for channel in channels { channel.close(promise: nil) }
+    try await Task.sleep(for: .seconds(2))
+    latencies.sort()
+    lastPerEvent.sort()
+    return Result(p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? .nan,
+                  lastP50: percentile(lastPerEvent, 50), lastMax: lastPerEvent.last ?? .nan,
+                  bytesPerSubscriber: Double(idle - before) / Double(subscribers), missing: missing, clientCPU: clientCPU)
+}
+
+// MARK: - The two servers
+
+try? FileManager.default.removeItem(at: workDirectory)
+try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+
+/// A hall with one service and enough counters that each published call comes from a free counter.
+let counters = events
+var site = """
+    name: Bench
+    timezone: Asia/Jakarta
+    enforce_hours: false
+    zones: [{id: z, name: Z, sink: z}]
+    agencies: [{id: x, name: X}]
+    services: [{code: A, name: Layanan A, agency: x}]
+    counters:
+
+    """
+for number in 1...counters { site += "  - {number: \(number), zone: z, services: [A]}\n" }
+let siteFile = workDirectory.appendingPathComponent("bench.yaml")
+try site.write(to: siteFile, atomically: true, encoding: .utf8)
+
+func startPanggil(port: Int) throws -> Process {
+    let database = workDirectory.appendingPathComponent("panggil-\(port).sqlite").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: panggilBinary)
+    process.arguments = ["serve", "--config", siteFile.path, "--db", database, "--host", "127.0.0.1", "--port", "\(port)"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    try waitUntilListening(port: port, path: "/healthz")
+    for _ in 0..<events { _ = httpRequest(port: port, method: "POST", path: "/api/tickets", body: #"{"service": "A"}"#) }
+    for number in 1...counters { _ = httpRequest(port: port, method: "POST", path: "/api/counters/\(number)/open") }
+    return process
+}
+
+func startNchan(port: Int) throws -> Process {
+    let prefix = workDirectory.appendingPathComponent("nginx")
+    try FileManager.default.createDirectory(at: prefix.appendingPathComponent("logs"), withIntermediateDirectories: true)
+    let configuration = """
+        load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+        worker_processes auto;
+        worker_rlimit_nofile 19000;
+        pid \(prefix.path)/nginx.pid;
+        error_log \(prefix.path)/logs/error.log warn;
+        events { worker_connections 18000; }
+        http {
+            access_log off;
+            client_body_temp_path \(prefix.path);
+            server {
+                listen 127.0.0.1:\(port);
+                location = /sub { nchan_subscriber eventsource; nchan_channel_id bench; }
+                location = /pub { nchan_publisher; nchan_channel_id bench; }
+                location = /ping { return 200 "ok"; }
+            }
+        }
+        """
+    let file = prefix.appendingPathComponent("nginx.conf")
+    try configuration.write(to: file, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+    process.arguments = ["-p", prefix.path, "-c", file.path, "-g", "daemon off;"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    try waitUntilListening(port: port, path: "/ping")
+    return process
+}
+
+// Raise the descriptor limit for this process and the servers it starts.
+var limit = rlimit()
+getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+limit.rlim_cur = limit.rlim_max
+setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+
+let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+// The nchan message is a Panggil `ticket.called` event's data, so that both send the same bytes.
+let sampleData = #"{"at":"2026-11-29T14:05:00.000+07:00","counter":{"id":3,"name":"Loket 3","number":3,"zone":"z"},"seq":1000000000001,"ticket":{"id":1,"number":"A-001","priority":false,"service":{"code":"A","name":"Layanan A"}},"ticketState":"called","type":"ticket.called"}"#
+
+print("Event stream fan-out — \(ProcessInfo.processInfo.activeProcessorCount) cores; \(events) events, one every \(interval) ms; load generator: one NIO event-loop thread")
+print("latency: publish request sent → event received by a subscriber; last: until the last subscriber has the event")
+var rows: [(Int, Result, Result)] = []
+for (round, subscribers) in sizes.enumerated() {
+    let panggilPort = 18_000 + round * 2, nchanPort = 18_001 + round * 2
+    let panggil = try startPanggil(port: panggilPort)
+    var counter = 0
+    let panggilResult = try await run(Target(
+        name: "panggil", port: panggilPort, subscribePath: option("--panggil-path", "/api/events"), skip: 1,
+        publish: { _ in counter += 1; return httpRequest(port: panggilPort, method: "POST", path: "/api/counters/\(counter)/call-next") },
+        pids: { [panggil.processIdentifier] }), subscribers: subscribers, group: group)
+    panggil.terminate()
+    panggil.waitUntilExit()
+
+    let nginx = try startNchan(port: nchanPort)
+    let nchanResult = try await run(Target(
+        name: "nchan", port: nchanPort, subscribePath: "/sub", skip: 0,
+        publish: { _ in httpRequest(port: nchanPort, method: "POST", path: "/pub", body: sampleData) },
+        pids: { [nginx.processIdentifier] + childPids(of: nginx.processIdentifier) }), subscribers: subscribers, group: group)
+    nginx.terminate()
+    nginx.waitUntilExit()
+    rows.append((subscribers, panggilResult, nchanResult))
+
+    func line(_ name: String, _ r: Result) -> String {
+        String(format: "   %-8@ p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  last p50 %7.1f ms  last max %7.1f ms  %6.1f KB/subscriber  missing %d  client CPU %3.0f%%",
+               name as NSString, r.p50, r.p99, r.max, r.lastP50, r.lastMax, r.bytesPerSubscriber / 1024, r.missing, r.clientCPU * 100)
+    }
+    print("\n\(subscribers) subscribers")
+    print(line("panggil", panggilResult))
+    print(line("nchan", nchanResult))
+    print(String(format: "   ratio    p50 %.2f  p99 %.2f  max %.2f  last p50 %.2f  last max %.2f  memory %.2f  (panggil / nchan)",
+                 panggilResult.p50 / nchanResult.p50, panggilResult.p99 / nchanResult.p99, panggilResult.max / nchanResult.max,
+                 panggilResult.lastP50 / nchanResult.lastP50, panggilResult.lastMax / nchanResult.lastMax,
+                 panggilResult.bytesPerSubscriber / nchanResult.bytesPerSubscriber))
+}
+try await group.shutdownGracefully()
