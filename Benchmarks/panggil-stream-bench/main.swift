@@ -277,8 +277,11 @@ func startPanggil(port: Int) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: panggilBinary)
     process.arguments = ["serve", "--config", siteFile.path, "--db", database, "--host", "127.0.0.1", "--port", "\(port)"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    let log = workDirectory.appendingPathComponent("panggil-\(port).log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: log)
+    process.standardOutput = handle
+    process.standardError = handle
     try process.run()
     try waitUntilListening(port: port, path: "/healthz")
     for _ in 0..<events { _ = httpRequest(port: port, method: "POST", path: "/api/tickets", body: #"{"service": "A"}"#) }

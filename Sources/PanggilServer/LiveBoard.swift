@@ -70,7 +70,7 @@ public actor LiveBoard: ServiceLifecycle.Service {
     }
 
     private func beat() async throws {
-        let heartbeat = ByteBuffer(string: SSEFormat.comment("heartbeat"))
+        let heartbeat = Chunk(SSEFormat.comment("heartbeat"))
         while !Task.isCancelled {
             try await Task.sleep(for: hub.configuration.heartbeat)
             hub.broadcast(heartbeat)

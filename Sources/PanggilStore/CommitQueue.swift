@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PanggilCore
 
 /// Runs commands as group commits: commands that arrive while a commit is being made to disk wait for
 /// the next one, and then all of them share it. Each command runs in its own savepoint, so it is still
@@ -9,25 +10,26 @@ import GRDB
 actor CommitQueue {
     private let pool: DatabasePool
     private let maxBatch: Int
-    private let didCommit: @Sendable () -> Void
+    private let didCommit: @Sendable ([QueueEvent]) -> Void
     private var pending: [Job] = []
     private var draining = false
 
-    init(pool: DatabasePool, maxBatch: Int = 256, didCommit: @escaping @Sendable () -> Void) {
+    init(pool: DatabasePool, maxBatch: Int = 256, didCommit: @escaping @Sendable ([QueueEvent]) -> Void) {
         self.pool = pool
         self.maxBatch = maxBatch
         self.didCommit = didCommit
     }
 
     private struct Job: Sendable {
-        /// Runs the command inside the batch's transaction and remembers its own outcome.
-        let run: @Sendable (Database) -> Void
+        /// Runs the command inside the batch's transaction, remembers its own outcome, and returns the
+        /// event it appended if it succeeded.
+        let run: @Sendable (Database) -> QueueEvent?
         /// Reports the outcome, or the commit's failure, to the caller.
         let finish: @Sendable (Error?) -> Void
     }
 
-    func perform<T: Sendable>(_ command: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let outcome = Outcome<T>()
+    func perform<T: Sendable>(_ command: @escaping @Sendable (Database) throws -> (T, QueueEvent)) async throws -> (T, QueueEvent) {
+        let outcome = Outcome<(T, QueueEvent)>()
         return try await withCheckedThrowingContinuation { continuation in
             let job = Job(
                 run: { db in
@@ -36,8 +38,10 @@ actor CommitQueue {
                             outcome.result = .success(try command(db))
                             return .commit
                         }
+                        return try outcome.result?.get().1
                     } catch {
                         outcome.result = .failure(error)
+                        return nil
                     }
                 },
                 finish: { commitError in
@@ -60,20 +64,25 @@ actor CommitQueue {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             var failure: Error?
+            var events: [QueueEvent] = []
             do {
                 // IMMEDIATE: take the write lock before reading, so that another process cannot slip a
                 // write between our read of the queue and our update of it.
-                try await pool.writeWithoutTransaction { db in
+                events = try await pool.writeWithoutTransaction { db in
+                    var events: [QueueEvent] = []
                     try db.inTransaction(.immediate) {
-                        for job in batch { job.run(db) }
+                        events = batch.compactMap { $0.run(db) }
                         return .commit
                     }
+                    return events
                 }
             } catch {
                 failure = error
             }
+            // The feed learns of the commit before the callers return, so that a reader right after a
+            // write finds the board already up to date.
+            if failure == nil { didCommit(events) }
             for job in batch { job.finish(failure) }
-            if failure == nil { didCommit() }
         }
         draining = false
     }
@@ -84,21 +93,46 @@ private final class Outcome<T>: @unchecked Sendable {
     var result: Result<T, Error>?
 }
 
-/// Wakes feeds as soon as this process commits, instead of at their next poll.
+/// Wakes feeds as soon as this process commits, instead of at their next poll, and keeps this
+/// process's latest committed events so that a feed can take them without reading them back.
 final class CommitSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var generation: UInt64 = 0
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    private var recent: [Int64: QueueEvent] = [:]
+    private var recentOrder: [Int64] = []
+    private let keep = 4096
 
     var current: UInt64 { lock.withLock { generation } }
 
-    func signal() {
+    func signal(committed events: [QueueEvent]) {
         let woken = lock.withLock {
+            for event in events {
+                recent[event.seq] = event
+                recentOrder.append(event.seq)
+            }
+            if recentOrder.count > keep * 2 {
+                for seq in recentOrder.prefix(recentOrder.count - keep) { recent[seq] = nil }
+                recentOrder.removeFirst(recentOrder.count - keep)
+            }
             generation &+= 1
             defer { waiters = [:] }
             return waiters
         }
         for continuation in woken.values { continuation.resume() }
+    }
+
+    /// This process's committed events that follow `seq` without a gap.
+    func committed(after seq: Int64) -> [QueueEvent] {
+        lock.withLock {
+            var run: [QueueEvent] = []
+            var next = seq + 1
+            while let event = recent[next] {
+                run.append(event)
+                next += 1
+            }
+            return run
+        }
     }
 
     /// Returns when a commit after `seen` happened, or after `timeout` (to look for other processes' commits).

@@ -57,7 +57,7 @@ public final class SQLiteQueueStore: QueueStore {
         }
         let signal = CommitSignal()
         self.signal = signal
-        commits = CommitQueue(pool: pool, didCommit: { signal.signal() })
+        commits = CommitQueue(pool: pool, didCommit: { signal.signal(committed: $0) })
     }
 
     /// Identifies this database file across restarts; a new file gets a new id.
@@ -115,8 +115,8 @@ public final class SQLiteQueueStore: QueueStore {
             var ticket = Ticket(id: 0, publicCode: PublicCode.make(), prefix: service.code, number: last + 1,
                                 day: moment.date, service: service.code, priority: priority, issuedAt: now)
             ticket.id = try ticket.insert(db)
-            _ = try QueueEvent.append(db, type: .ticketIssued, at: now, day: moment.date, actor: actor, ticket: ticket)
-            return ticket
+            let event = try QueueEvent.append(db, type: .ticketIssued, at: now, day: moment.date, actor: actor, ticket: ticket)
+            return (ticket, event)
         }
     }
 
@@ -155,8 +155,8 @@ public final class SQLiteQueueStore: QueueStore {
             record.ticketID = ticket.id
             record.regularStreak = choice.regularStreak
             try record.save(db)
-            _ = try QueueEvent.append(db, type: .ticketCalled, at: now, day: day, actor: actor, ticket: ticket, counter: number)
-            return ticket
+            let event = try QueueEvent.append(db, type: .ticketCalled, at: now, day: day, actor: actor, ticket: ticket, counter: number)
+            return (ticket, event)
         }
     }
 
@@ -174,9 +174,9 @@ public final class SQLiteQueueStore: QueueStore {
             try ticket.update(db)
             record.ticketID = ticket.id
             try record.save(db)
-            _ = try QueueEvent.append(db, type: .ticketCalled, at: now, day: LocalDate(now, in: self.site.timeZone),
+            let event = try QueueEvent.append(db, type: .ticketCalled, at: now, day: LocalDate(now, in: self.site.timeZone),
                                       actor: actor, ticket: ticket, counter: number)
-            return ticket
+            return (ticket, event)
         }
     }
 
@@ -215,9 +215,9 @@ public final class SQLiteQueueStore: QueueStore {
             var record = try CounterRecord.load(number, db)
             try record.change(to: state)
             try record.save(db)
-            _ = try QueueEvent.append(db, type: .counterChanged, at: now, day: LocalDate(now, in: self.site.timeZone),
+            let event = try QueueEvent.append(db, type: .counterChanged, at: now, day: LocalDate(now, in: self.site.timeZone),
                                       actor: actor, counter: number, counterState: state)
-            return record
+            return (record, event)
         }
     }
 
@@ -239,21 +239,20 @@ public final class SQLiteQueueStore: QueueStore {
                     try record.save(db)
                 }
             }
-            _ = try QueueEvent.append(db, type: type, at: now, day: LocalDate(now, in: self.site.timeZone), actor: actor,
+            let event = try QueueEvent.append(db, type: type, at: now, day: LocalDate(now, in: self.site.timeZone), actor: actor,
                                       ticket: ticket, counter: before.counter,
                                       fromService: type == .ticketTransferred ? before.service : nil)
-            return ticket
+            return (ticket, event)
         }
     }
 
-    private func command<T: Sendable>(_ body: @escaping @Sendable (Database, Date) throws -> T) async throws -> T {
-        let (result, seq) = try await commits.perform { db in
+    /// Runs a command in the commit queue; its body returns its result and the one event it appended.
+    private func command<T: Sendable>(_ body: @escaping @Sendable (Database, Date) throws -> (T, QueueEvent)) async throws -> T {
+        let (result, event) = try await commits.perform { db in
             // Read the clock inside the transaction so that `at` follows commit order within this process.
-            let result = try body(db, self.clock.now().storable)
-            // Every command appends its event last.
-            return (result, db.lastInsertedRowID)
+            try body(db, self.clock.now().storable)
         }
-        committed.raise(to: seq)
+        committed.raise(to: event.seq)
         return result
     }
 
@@ -376,6 +375,14 @@ public final class SQLiteQueueStore: QueueStore {
                     // Note the signal before reading, so that a commit landing during the read wakes the next wait.
                     let seen = signal.current
                     let after = last
+                    // This process's own commits come straight from the commit queue, when they continue
+                    // the feed without a gap; anything else (another process wrote in between) is read.
+                    let local = signal.committed(after: after)
+                    if !local.isEmpty {
+                        for event in local { continuation.yield(event) }
+                        last = local.last!.seq
+                        continue
+                    }
                     let batch: [LogEntry]
                     do {
                         batch = try await pool.read { db in try Self.entries(db, after: after, limit: 1000) }

@@ -109,22 +109,22 @@ final class EventHub {
     /// Sends an event, already folded into `board`, to every stream it concerns.
     func publish(_ event: QueueEvent, board: Board) {
         var batch = Batch()
-        var bytes: ByteBuffer?
+        var chunk: Chunk?
         for (filter, members) in groups where filter.matches(event) {
-            if bytes == nil { bytes = ByteBuffer(string: encoder.event(event)) }
-            for subscriber in members.values { batch.add(subscriber, bytes!) }
+            if chunk == nil { chunk = Chunk(encoder.event(event)) }
+            for subscriber in members.values { batch.add(subscriber, chunk!) }
         }
         for phone in phones.values where phone.concerns(event, site: site) {
             phone.follow(event)
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: event.seq, type: event.type.rawValue, at: event.at)
-            batch.add(phone.subscriber, ByteBuffer(string: text))
+            batch.add(phone.subscriber, Chunk(text))
         }
         send(batch)
     }
 
     /// The same bytes to every stream: heartbeats.
-    func broadcast(_ bytes: ByteBuffer) {
+    func broadcast(_ bytes: Chunk) {
         var batch = Batch()
         for members in groups.values { for subscriber in members.values { batch.add(subscriber, bytes) } }
         for phone in phones.values { batch.add(phone.subscriber, bytes) }
@@ -135,13 +135,13 @@ final class EventHub {
     func refresh(_ board: Board, now: Date) {
         var batch = Batch()
         for (filter, members) in groups {
-            let bytes = ByteBuffer(string: encoder.snapshot(board, filter: filter, now: now))
-            for subscriber in members.values { batch.add(subscriber, bytes) }
+            let chunk = Chunk(encoder.snapshot(board, filter: filter, now: now))
+            for subscriber in members.values { batch.add(subscriber, chunk) }
         }
         for phone in phones.values {
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: board.seq, type: "snapshot", at: now)
-            batch.add(phone.subscriber, ByteBuffer(string: text))
+            batch.add(phone.subscriber, Chunk(text))
         }
         send(batch)
     }
@@ -153,14 +153,14 @@ final class EventHub {
 
     /// Writes gathered per event loop, so that each loop gets one task for all its streams.
     private struct Batch {
-        var loops: [ObjectIdentifier: (loop: any EventLoop, writes: [(Subscriber, ByteBuffer)])] = [:]
+        var loops: [ObjectIdentifier: (loop: any EventLoop, writes: [(Subscriber, Chunk)])] = [:]
         var gone: [Subscriber] = []
 
-        mutating func add(_ subscriber: Subscriber, _ bytes: ByteBuffer) {
-            switch subscriber.accept(bytes) {
+        mutating func add(_ subscriber: Subscriber, _ chunk: Chunk) {
+            switch subscriber.accept(chunk) {
             case .write:
                 let loop = subscriber.eventLoop
-                loops[ObjectIdentifier(loop), default: (loop, [])].writes.append((subscriber, bytes))
+                loops[ObjectIdentifier(loop), default: (loop, [])].writes.append((subscriber, chunk))
             case .held:
                 break
             case .gone:
@@ -172,7 +172,7 @@ final class EventHub {
     private func send(_ batch: Batch) {
         for (loop, writes) in batch.loops.values {
             statistics.delivered += writes.count
-            loop.execute { for (subscriber, bytes) in writes { subscriber.sink.write(bytes) } }
+            loop.execute { for (subscriber, chunk) in writes { subscriber.sink.write(chunk) } }
         }
         for subscriber in batch.gone { remove(subscriber) }
     }

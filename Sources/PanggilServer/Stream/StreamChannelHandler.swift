@@ -2,13 +2,32 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
+
+/// An event's bytes, as a body part and as a ready-made HTTP/1.1 chunk (`size CRLF bytes CRLF`). Made
+/// once per event and shared by every stream it goes to.
+struct Chunk: Sendable {
+    let body: ByteBuffer
+    let framed: ByteBuffer
+
+    init(_ text: String) {
+        body = ByteBuffer(string: text)
+        var framed = ByteBuffer()
+        framed.reserveCapacity(body.readableBytes + 12)
+        framed.writeString(String(body.readableBytes, radix: 16))
+        framed.writeStaticString("\r\n")
+        framed.writeImmutableBuffer(body)
+        framed.writeStaticString("\r\n")
+        self.framed = framed
+    }
+}
 
 /// Where a subscriber's bytes go: the connection, written on its event loop.
 protocol StreamSink: AnyObject, Sendable {
     var eventLoop: any EventLoop { get }
     /// On the event loop: the bytes now, or cut the client off if it is too far behind.
-    func write(_ bytes: ByteBuffer)
+    func write(_ chunk: Chunk)
     /// On the event loop: end the response cleanly and close the connection.
     func finish()
 }
@@ -30,6 +49,9 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var streaming = false
     private var subscriber: Subscriber?
     private var ended = false
+    /// The pipeline position below the HTTP encoder: chunks written there go straight to the socket,
+    /// already framed, so that an event costs each stream one write of shared bytes.
+    private var socketContext: ChannelHandlerContext?
 
     init(server: StreamServer) {
         self.server = server
@@ -81,13 +103,18 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             // The kernel's send buffer would otherwise grow to megabytes for a client that stops reading;
             // events are small, so a modest buffer costs a healthy display nothing.
             _ = context.channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: server.configuration.socketSendBuffer)
+            // Each event is one small write that should leave at once.
+            _ = context.channel.setOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            // Hummingbird's HTTP/1.1 responses without a length are chunked by NIO's encoder; without
+            // that encoder (another pipeline layout) parts go through the codecs as usual.
+            socketContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.body(opening)), promise: nil)
             subscriber.goLive()
         }
     }
 
-    fileprivate func write(_ bytes: ByteBuffer) {
+    fileprivate func write(_ chunk: Chunk) {
         guard let context, !ended else { return }
         guard context.channel.isWritable else {
             // More than the socket buffer and NIO's high-water mark behind: cut off, it resumes on reconnect.
@@ -95,12 +122,17 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.close(promise: nil)
             return
         }
-        context.writeAndFlush(wrapOutboundOut(.body(bytes)), promise: nil)
+        if let socketContext {
+            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(chunk.framed)), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.body(chunk.body)), promise: nil)
+        }
     }
 
     fileprivate func finish() {
         guard let context, !ended else { return }
         ended = true
+        socketContext = nil
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 
@@ -134,9 +166,9 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             self.eventLoop = eventLoop
         }
 
-        func write(_ bytes: ByteBuffer) {
+        func write(_ chunk: Chunk) {
             eventLoop.preconditionInEventLoop()
-            handler.write(bytes)
+            handler.write(chunk)
         }
 
         func finish() {

@@ -14,7 +14,7 @@ final class Subscriber: @unchecked Sendable {
     private var wasCutOff = false
 
     private enum Phase {
-        case opening([ByteBuffer], Int)
+        case opening([Chunk], Int)
         case live
         case closed
     }
@@ -37,7 +37,7 @@ final class Subscriber: @unchecked Sendable {
 
     var eventLoop: any EventLoop { sink.eventLoop }
 
-    func accept(_ bytes: ByteBuffer) -> Disposition {
+    func accept(_ chunk: Chunk) -> Disposition {
         lock.lock()
         defer { lock.unlock() }
         switch phase {
@@ -46,15 +46,15 @@ final class Subscriber: @unchecked Sendable {
         case .closed:
             return .gone
         case .opening(var held, let size):
-            guard size + bytes.readableBytes <= limit else {
+            guard size + chunk.body.readableBytes <= limit else {
                 phase = .closed
                 wasCutOff = true
                 let sink = sink
                 sink.eventLoop.execute { sink.finish() }
                 return .gone
             }
-            held.append(bytes)
-            phase = .opening(held, size + bytes.readableBytes)
+            held.append(chunk)
+            phase = .opening(held, size + chunk.body.readableBytes)
             return .held
         }
     }
@@ -68,7 +68,7 @@ final class Subscriber: @unchecked Sendable {
         guard case .opening(let held, _) = phase else { return }
         phase = .live
         let sink = sink
-        if !held.isEmpty { sink.eventLoop.execute { for bytes in held { sink.write(bytes) } } }
+        if !held.isEmpty { sink.eventLoop.execute { for chunk in held { sink.write(chunk) } } }
     }
 
     /// Ends the stream cleanly once everything already scheduled has been written.
