@@ -11,7 +11,7 @@ struct QueueAPI: Sendable {
 
     func register(on router: Router<PanggilRequestContext>) {
         router.get("healthz") { _, _ in
-            try JSONResponse(HealthJSON(status: "ok", seq: await board.settled().seq))
+            try JSONResponse(HealthJSON(status: "ok", seq: await board.settled().seq, streams: await board.statistics))
         }
         router.get("api/board") { _, _ in
             try JSONResponse(BoardJSON(await board.settled(), site: site, time: time))
@@ -115,9 +115,10 @@ struct TransferRequest: Decodable {
     var service: String
 }
 
-struct HealthJSON: Codable {
+struct HealthJSON: Encodable {
     var status: String
     var seq: Int64
+    var streams: StreamStatistics
 }
 
 struct CounterStateJSON: Codable {

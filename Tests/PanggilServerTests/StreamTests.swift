@@ -290,6 +290,12 @@ struct StreamTests {
             #expect(await stalled.waitForEnd(timeout: .seconds(10)), "the stalled client was disconnected")
             let received = parseEvents(String(decoding: stalled.body, as: UTF8.self)).count
             #expect(received < published, "it did not get everything: \(received)")
+            // The counters say so too: one stream left, one cut off.
+            try await Task.sleep(for: .milliseconds(200))
+            let streams = try await client.send(.get, "/healthz")["streams"] as? [String: Any]
+            #expect(streams?["dropped"] as? Int == 1)
+            #expect(streams?["subscribers"] as? Int == 1)
+            #expect((streams?["delivered"] as? Int ?? 0) >= published)
         }
     }
 }

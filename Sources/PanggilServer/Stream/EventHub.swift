@@ -26,7 +26,7 @@ public struct StreamConfiguration: Sendable {
 }
 
 /// Counters for the metrics work: streams now open, event deliveries, and clients cut off.
-public struct StreamStatistics: Sendable, Equatable {
+public struct StreamStatistics: Sendable, Equatable, Encodable {
     public var subscribers = 0
     public var delivered = 0
     public var dropped = 0
