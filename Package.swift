@@ -50,9 +50,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Store benchmarks: `swift run -c release panggil-bench`.
+        // Store benchmarks: `scripts/bench store`.
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
         .executableTarget(name: "panggil-bench", dependencies: [
-            "PanggilCore", "PanggilSiteFile", "PanggilStore",
+            "BenchSupport", "PanggilCore", "PanggilSiteFile", "PanggilStore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/panggil-bench"),
 
@@ -61,6 +62,7 @@ let package = Package(
 
         // Event-stream fan-out against nginx + nchan: `scripts/bench stream`.
         .executableTarget(name: "panggil-stream-bench", dependencies: [
+            "BenchSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Benchmarks/panggil-stream-bench"),

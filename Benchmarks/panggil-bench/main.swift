@@ -5,6 +5,7 @@
 //
 //   swift run -c release panggil-bench [--dir DIR] [--tickets N] [--commits N]
 
+import BenchSupport
 import Foundation
 import GRDB
 import PanggilCore
@@ -13,25 +14,7 @@ import PanggilStore
 import Glibc
 #endif
 
-/// Nanoseconds on the system-wide monotonic clock, comparable between processes on this machine.
-func monotonicNanos() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}
-
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    return sorted[min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1)]
-}
-
 func ms(_ value: Double) -> String { String(format: "%.2f ms", value) }
-
-func argument(_ name: String, default value: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
-    return arguments[index + 1]
-}
 
 func benchSite(counters: Int) -> Site {
     Site(name: "Bench", timeZone: TimeZone(identifier: "Asia/Jakarta")!,
@@ -44,8 +27,8 @@ func benchSite(counters: Int) -> Site {
 // MARK: - Child: the other process of benchmark 3
 
 if CommandLine.arguments.contains("--child-writer") {
-    let path = argument("--child-writer", default: "")
-    let count = Int(argument("--count", default: "300"))!
+    let path = option("--child-writer", "")
+    let count = Int(option("--count", "300"))!
     let store = try SQLiteQueueStore(path: path, site: benchSite(counters: 1))
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<count {
@@ -57,11 +40,11 @@ if CommandLine.arguments.contains("--child-writer") {
     exit(0)
 }
 
-let directory = URL(fileURLWithPath: argument("--dir", default: "data/bench"))
+let directory = URL(fileURLWithPath: option("--dir", "data/bench"))
 try? FileManager.default.removeItem(at: directory)
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-let tickets = Int(argument("--tickets", default: "6000"))!
-let bareCommits = Int(argument("--commits", default: "3000"))!
+let tickets = Int(option("--tickets", "6000"))!
+let bareCommits = Int(option("--commits", "3000"))!
 let sqliteVersion = try DatabaseQueue().read { try String.fetchOne($0, sql: "SELECT sqlite_version()") ?? "?" }
 print("Panggil store benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion), files in \(directory.path)")
 
@@ -208,7 +191,7 @@ print("   c. one counter alone: call-next p50 \(ms(percentile(single, 50)))   p9
 
 let feedPath = directory.appendingPathComponent("feed.sqlite").path
 let reader = try SQLiteQueueStore(path: feedPath, site: benchSite(counters: 1))
-let commits = Int(argument("--feed-commits", default: "300"))!
+let commits = Int(option("--feed-commits", "300"))!
 // Detached: the main actor blocks below reading the child's output.
 let seenTask = Task.detached {
     var seen: [Int64: UInt64] = [:]

@@ -4,6 +4,7 @@
 //
 //   scripts/bench stream [--subscribers 1000,5000,10000] [--events 30] [--interval-ms 100]
 
+import BenchSupport
 import Foundation
 import NIOCore
 import NIOPosix
@@ -12,18 +13,6 @@ import Glibc
 #endif
 
 // MARK: - Clock, options, processes
-
-func monotonicNanos() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}
-
-func option(_ name: String, _ fallback: String) -> String {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
-    return arguments[index + 1]
-}
 
 let sizes = option("--subscribers", "1000,5000,10000").split(separator: ",").compactMap { Int($0) }
 let events = Int(option("--events", "30"))!
@@ -178,11 +167,6 @@ struct Result {
     var bytesPerSubscriber = 0.0
     var missing = 0
     var clientCPU = 0.0
-}
-
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    return sorted[min(sorted.count - 1, Swift.max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))]
 }
 
 func run(_ target: Target, subscribers: Int, group: MultiThreadedEventLoopGroup) async throws -> Result {
