@@ -41,10 +41,29 @@ final class EventHub {
     private let site: Site
     private let encoder: StreamEncoder
     let configuration: StreamConfiguration
-    private var groups: [StreamFilter: [Int: Subscriber]] = [:]
+    private var groups: [StreamFilter: Group] = [:]
     private var phones: [Int: PhoneStream] = [:]
     private var nextID = 0
     private(set) var statistics = StreamStatistics()
+
+    /// Streams with the same filter, and the same streams sorted by event loop for delivery.
+    private final class Group {
+        var members: [Int: Subscriber] = [:] {
+            didSet { byLoop = nil }
+        }
+        private var byLoop: [(loop: any EventLoop, subscribers: [Subscriber])]?
+
+        /// Rebuilt only when a stream comes or goes, not per event.
+        var loops: [(loop: any EventLoop, subscribers: [Subscriber])] {
+            if let byLoop { return byLoop }
+            var sorted: [ObjectIdentifier: (loop: any EventLoop, subscribers: [Subscriber])] = [:]
+            for subscriber in members.values {
+                sorted[ObjectIdentifier(subscriber.eventLoop), default: (subscriber.eventLoop, [])].subscribers.append(subscriber)
+            }
+            byLoop = Array(sorted.values)
+            return byLoop!
+        }
+    }
 
     /// A stream following one ticket: its data is computed for that ticket alone.
     final class PhoneStream {
@@ -69,7 +88,9 @@ final class EventHub {
 
     func add(filter: StreamFilter, sink: any StreamSink) throws -> Subscriber {
         let subscriber = try makeSubscriber(sink: sink)
-        groups[filter, default: [:]][subscriber.id] = subscriber
+        let group = groups[filter] ?? Group()
+        group.members[subscriber.id] = subscriber
+        groups[filter] = group
         return subscriber
     }
 
@@ -90,12 +111,12 @@ final class EventHub {
         return Subscriber(id: nextID, sink: sink, limit: configuration.queueLimitBytes)
     }
 
+    /// Called when a stream's connection has closed.
     func remove(_ subscriber: Subscriber) {
-        subscriber.close()
         var found = phones.removeValue(forKey: subscriber.id) != nil
         if !found {
-            for filter in Array(groups.keys) where groups[filter]?.removeValue(forKey: subscriber.id) != nil {
-                if groups[filter]!.isEmpty { groups[filter] = nil }
+            for (filter, group) in groups where group.members.removeValue(forKey: subscriber.id) != nil {
+                if group.members.isEmpty { groups[filter] = nil }
                 found = true
                 break
             }
@@ -106,75 +127,55 @@ final class EventHub {
         }
     }
 
-    /// Sends an event, already folded into `board`, to every stream it concerns.
+    /// Sends an event, already folded into `board`, to every stream it concerns: one task per event loop
+    /// per group, carrying bytes encoded once.
     func publish(_ event: QueueEvent, board: Board) {
-        var batch = Batch()
         var chunk: Chunk?
-        for (filter, members) in groups where filter.matches(event) {
+        for (filter, group) in groups where filter.matches(event) {
             if chunk == nil { chunk = Chunk(encoder.event(event)) }
-            for subscriber in members.values { batch.add(subscriber, chunk!) }
+            send(chunk!, to: group)
         }
         for phone in phones.values where phone.concerns(event, site: site) {
             phone.follow(event)
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: event.seq, type: event.type.rawValue, at: event.at)
-            batch.add(phone.subscriber, Chunk(text))
+            send(Chunk(text), to: phone.subscriber)
         }
-        send(batch)
     }
 
     /// The same bytes to every stream: heartbeats.
-    func broadcast(_ bytes: Chunk) {
-        var batch = Batch()
-        for members in groups.values { for subscriber in members.values { batch.add(subscriber, bytes) } }
-        for phone in phones.values { batch.add(phone.subscriber, bytes) }
-        send(batch)
+    func broadcast(_ chunk: Chunk) {
+        for group in groups.values { send(chunk, to: group) }
+        for phone in phones.values { send(chunk, to: phone.subscriber) }
     }
 
     /// A fresh snapshot to every stream: after local midnight every screen starts the new day.
     func refresh(_ board: Board, now: Date) {
-        var batch = Batch()
-        for (filter, members) in groups {
-            let chunk = Chunk(encoder.snapshot(board, filter: filter, now: now))
-            for subscriber in members.values { batch.add(subscriber, chunk) }
+        for (filter, group) in groups {
+            send(Chunk(encoder.snapshot(board, filter: filter, now: now)), to: group)
         }
         for phone in phones.values {
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: board.seq, type: "snapshot", at: now)
-            batch.add(phone.subscriber, Chunk(text))
+            send(Chunk(text), to: phone.subscriber)
         }
-        send(batch)
     }
 
     func closeAll() {
-        for members in groups.values { for subscriber in members.values { subscriber.close() } }
+        for group in groups.values { for subscriber in group.members.values { subscriber.close() } }
         for phone in phones.values { phone.subscriber.close() }
     }
 
-    /// Writes gathered per event loop, so that each loop gets one task for all its streams.
-    private struct Batch {
-        var loops: [ObjectIdentifier: (loop: any EventLoop, writes: [(Subscriber, Chunk)])] = [:]
-        var gone: [Subscriber] = []
-
-        mutating func add(_ subscriber: Subscriber, _ chunk: Chunk) {
-            switch subscriber.accept(chunk) {
-            case .write:
-                let loop = subscriber.eventLoop
-                loops[ObjectIdentifier(loop), default: (loop, [])].writes.append((subscriber, chunk))
-            case .held:
-                break
-            case .gone:
-                gone.append(subscriber)
-            }
+    private func send(_ chunk: Chunk, to group: Group) {
+        for (loop, subscribers) in group.loops {
+            loop.execute { for subscriber in subscribers { subscriber.deliver(chunk) } }
         }
+        statistics.delivered += group.members.count
     }
 
-    private func send(_ batch: Batch) {
-        for (loop, writes) in batch.loops.values {
-            statistics.delivered += writes.count
-            loop.execute { for (subscriber, chunk) in writes { subscriber.sink.write(chunk) } }
-        }
-        for subscriber in batch.gone { remove(subscriber) }
+    private func send(_ chunk: Chunk, to subscriber: Subscriber) {
+        subscriber.eventLoop.execute { subscriber.deliver(chunk) }
+        statistics.delivered += 1
     }
 }
 

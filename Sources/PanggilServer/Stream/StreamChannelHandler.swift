@@ -48,6 +48,7 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Set once this connection carries a stream: what arrives after is ignored, and it ends with it.
     private var streaming = false
     private var subscriber: Subscriber?
+    private var headWritten = false
     private var ended = false
     /// The pipeline position below the HTTP encoder: chunks written there go straight to the socket,
     /// already framed, so that an event costs each stream one write of shared bytes.
@@ -83,8 +84,9 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private func begin(_ start: StreamServer.Start) {
-        guard let context, context.channel.isActive else {
+        guard let context, context.channel.isActive, !ended else {
             if case .accepted(let subscriber, _, _) = start { forget(subscriber) }
+            self.context?.close(promise: nil)
             return
         }
         switch start {
@@ -110,6 +112,7 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             socketContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.body(opening)), promise: nil)
+            headWritten = true
             subscriber.goLive()
         }
     }
@@ -133,6 +136,11 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         guard let context, !ended else { return }
         ended = true
         socketContext = nil
+        guard headWritten else {
+            // Nothing was sent yet (cut off while its opening was being prepared): just hang up.
+            context.close(promise: nil)
+            return
+        }
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 

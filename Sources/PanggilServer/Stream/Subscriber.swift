@@ -1,33 +1,22 @@
 import Foundation
 import NIOCore
 
-/// One open stream. While its opening (the snapshot, or the replay from the log) is being written, the
-/// hub's events wait in a small bounded queue; after that the hub writes each event straight to the
-/// connection on the connection's own event loop, in one batch per loop, with no task to wake per
-/// stream. A client that stops reading is cut off instead of being buffered for (see `StreamSink`).
+/// One open stream. Its state belongs to its connection's event loop: the hub hands each loop one task
+/// per event with the loop's subscribers, and everything per subscriber happens there. Until the opening
+/// (the snapshot, or the replay from the log) has been written, events are held in a small bounded queue;
+/// after that each goes straight to the connection. A client that stops reading is cut off rather than
+/// buffered for (see `StreamSink`).
 final class Subscriber: @unchecked Sendable {
     let id: Int
     let sink: any StreamSink
     private let limit: Int
+    // Event-loop state.
+    private var held: [Chunk]? = []
+    private var heldBytes = 0
+    private var closed = false
+    // Read by the hub when the subscriber is removed.
     private let lock = NSLock()
-    private var phase = Phase.opening([], 0)
     private var wasCutOff = false
-
-    private enum Phase {
-        case opening([Chunk], Int)
-        case live
-        case closed
-    }
-
-    /// What the hub should do with an event for this subscriber.
-    enum Disposition {
-        /// Write it now, on the subscriber's event loop.
-        case write
-        /// Held until the opening is written.
-        case held
-        /// The subscriber is gone (or has just overflowed while opening).
-        case gone
-    }
 
     init(id: Int, sink: any StreamSink, limit: Int) {
         self.id = id
@@ -37,57 +26,45 @@ final class Subscriber: @unchecked Sendable {
 
     var eventLoop: any EventLoop { sink.eventLoop }
 
-    func accept(_ chunk: Chunk) -> Disposition {
-        lock.lock()
-        defer { lock.unlock() }
-        switch phase {
-        case .live:
-            return .write
-        case .closed:
-            return .gone
-        case .opening(var held, let size):
-            guard size + chunk.body.readableBytes <= limit else {
-                phase = .closed
-                wasCutOff = true
-                let sink = sink
-                sink.eventLoop.execute { sink.finish() }
-                return .gone
-            }
-            held.append(chunk)
-            phase = .opening(held, size + chunk.body.readableBytes)
-            return .held
+    /// On the event loop: the event goes out now, or waits for the opening, or (past the limit while
+    /// waiting) cuts the client off.
+    func deliver(_ chunk: Chunk) {
+        guard !closed else { return }
+        guard held != nil else {
+            sink.write(chunk)
+            return
         }
+        guard heldBytes + chunk.body.readableBytes <= limit else {
+            markCutOff()
+            sink.finish()
+            return
+        }
+        held!.append(chunk)
+        heldBytes += chunk.body.readableBytes
     }
 
-    /// Called on the event loop once the opening has been written: what the hub held meanwhile goes
-    /// out first, and from then on the hub writes directly. Scheduling under the lock keeps any event
-    /// the hub writes directly from overtaking the held ones.
+    /// On the event loop, once the opening has been written: what was held goes out first, and from
+    /// then on events go straight out.
     func goLive() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard case .opening(let held, _) = phase else { return }
-        phase = .live
-        let sink = sink
-        if !held.isEmpty { sink.eventLoop.execute { for chunk in held { sink.write(chunk) } } }
+        guard let waiting = held else { return }
+        held = nil
+        heldBytes = 0
+        for chunk in waiting where !closed { sink.write(chunk) }
     }
 
-    /// Ends the stream cleanly once everything already scheduled has been written.
+    /// From anywhere: ends the stream cleanly after what is already scheduled.
     func close() {
-        let wasOpen = lock.withLock {
-            defer { phase = .closed }
-            if case .closed = phase { return false }
-            return true
+        eventLoop.execute {
+            guard !self.closed else { return }
+            self.closed = true
+            self.sink.finish()
         }
-        guard wasOpen else { return }
-        let sink = sink
-        sink.eventLoop.execute { sink.finish() }
     }
 
+    /// On the event loop, when the connection cut the client off or closed.
     func markCutOff() {
-        lock.withLock {
-            wasCutOff = true
-            phase = .closed
-        }
+        closed = true
+        lock.withLock { wasCutOff = true }
     }
 
     var cutOff: Bool { lock.withLock { wasCutOff } }
