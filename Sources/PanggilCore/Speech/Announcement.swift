@@ -83,7 +83,7 @@ public struct Announcement: Sendable, Equatable {
         return Announcement(language: language, sentences: sentences)
     }
 
-    private static func englishDestination(_ word: String) -> String {
+    static func englishDestination(_ word: String) -> String {
         switch word.lowercased() {
         case "loket": "counter"
         case "meja": "desk"
