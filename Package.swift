@@ -32,6 +32,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Spoken calls: voice packs, WAV, rendering announcements into one buffer.
+        .target(name: "PanggilVoice", dependencies: ["PanggilCore"]),
         // The HTTP API.
         .target(name: "PanggilServer", dependencies: [
             "PanggilCore",
@@ -46,7 +48,7 @@ let package = Package(
         ]),
         // The `panggil` command: a thin shell over the modules above.
         .executableTarget(name: "panggil", dependencies: [
-            "PanggilCore", "PanggilSiteFile", "PanggilStore", "PanggilServer",
+            "PanggilCore", "PanggilSiteFile", "PanggilStore", "PanggilServer", "PanggilVoice",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -68,6 +70,7 @@ let package = Package(
         ], path: "Benchmarks/panggil-stream-bench"),
 
         .testTarget(name: "PanggilCoreTests", dependencies: ["PanggilCore"]),
+        .testTarget(name: "PanggilVoiceTests", dependencies: ["PanggilVoice", "PanggilTesting"]),
         .testTarget(name: "PanggilSiteFileTests", dependencies: ["PanggilSiteFile", "PanggilTesting"]),
         .testTarget(name: "PanggilStoreTests", dependencies: [
             "PanggilStore", "PanggilSiteFile", "PanggilTesting",

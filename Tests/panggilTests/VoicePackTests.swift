@@ -1,5 +1,6 @@
 import Foundation
 import PanggilCore
+import PanggilTesting
 import Testing
 
 /// The shipped voice packs hold every clip the announcements can ask for, as WAV the renderer reads.
@@ -22,6 +23,22 @@ struct VoicePackTests {
             #expect(wav.seconds > 0.1 && wav.seconds < 2, "\(file): \(wav.seconds) s")
             #expect(wav.peak > 3_000, "\(file) is nearly silent")
         }
+    }
+
+    @Test func sayPrintsAndRendersACall() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let output = directory.appendingPathComponent("a012.wav")
+        let said = try await panggil(["say", "--ticket", "A-012", "--counter", "3", "--print", "--wav", output.path,
+                                      "--audio", Self.audio.path], in: directory)
+        #expect(said.status == 0, "\(said.stderr)")
+        #expect(said.stdout.contains("Nomor antrian, A, dua belas. Silakan menuju loket tiga."))
+        let wav = try WAV(Data(contentsOf: output))
+        #expect(wav.sampleRate == 22_050 && wav.seconds > 3 && wav.peak > 3_000)
+        let english = try await panggil(["say", "--ticket", "B-7", "--counter", "18", "--lang", "en", "--print"], in: directory)
+        #expect(english.stdout.contains("Queue number, B, seven. Please proceed to desk eighteen."), "\(english.stdout)")
+        let missing = try await panggil(["say", "--ticket", "A-1", "--counter", "3", "--wav", output.path,
+                                         "--audio", directory.path], in: directory)
+        #expect(missing.status == 2 && missing.stderr.contains("manifest"))
     }
 
     @Test func theChimeIsThere() throws {

@@ -1,0 +1,61 @@
+import Foundation
+import PanggilCore
+
+/// An announcement rendered into one buffer, with where each clip sits in it.
+public struct RenderedAnnouncement: Sendable {
+    public var pcm: PCM
+    /// Clip name, start and length in samples, in order.
+    public var parts: [(clip: String, start: Int, count: Int)]
+
+    public var durationMs: Int { Int((pcm.seconds * 1000).rounded()) }
+}
+
+/// Renders announcements: the chime, then the clips with fixed, short gaps. Measured lengths, no timers.
+public struct Renderer: Sendable {
+    public struct Gaps: Sendable, Equatable {
+        public var afterChime = 0.30
+        public var betweenWords = 0.04
+        public var betweenParts = 0.15
+        public var betweenSentences = 0.35
+
+        public init() {}
+    }
+
+    public let pack: VoicePack
+    public let chime: PCM?
+    public var gaps = Gaps()
+
+    public init(pack: VoicePack, chime: PCM?) {
+        self.pack = pack
+        self.chime = chime.map { $0.resampled(to: pack.sampleRate) }
+    }
+
+    public struct MissingClip: Error, CustomStringConvertible {
+        public var clip: String
+        public var description: String { "klip '\(clip)' tidak ada di paket suara" }
+    }
+
+    public func render(_ announcement: Announcement) throws -> RenderedAnnouncement {
+        let rate = pack.sampleRate
+        var pcm = PCM(sampleRate: rate)
+        var parts: [(clip: String, start: Int, count: Int)] = []
+        if let chime {
+            parts.append(("chime", 0, chime.samples.count))
+            pcm.append(chime)
+            pcm.append(.silence(seconds: gaps.afterChime, sampleRate: rate))
+        }
+        for (s, sentence) in announcement.sentences.enumerated() {
+            if s > 0 { pcm.append(.silence(seconds: gaps.betweenSentences, sampleRate: rate)) }
+            for (p, part) in sentence.enumerated() {
+                if p > 0 { pcm.append(.silence(seconds: gaps.betweenParts, sampleRate: rate)) }
+                for (w, word) in part.enumerated() {
+                    if w > 0 { pcm.append(.silence(seconds: gaps.betweenWords, sampleRate: rate)) }
+                    guard let clip = pack.clip(word.clip) else { throw MissingClip(clip: word.clip) }
+                    parts.append((word.clip, pcm.samples.count, clip.samples.count))
+                    pcm.append(clip)
+                }
+            }
+        }
+        return RenderedAnnouncement(pcm: pcm, parts: parts)
+    }
+}
