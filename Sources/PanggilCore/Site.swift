@@ -42,10 +42,6 @@ public struct Site: Sendable, Equatable {
         counters.first { $0.number == number }
     }
 
-    public func agency(_ id: String) -> Agency? {
-        agencies.first { $0.id == id }
-    }
-
     public func zone(_ id: String) -> Zone? {
         zones.first { $0.id == id }
     }

@@ -6,8 +6,16 @@ import PanggilCore
 struct QueueAPI: Sendable {
     let store: any QueueStore
     let board: LiveBoard
-    var site: Site { store.site }
-    var time: Timestamps { Timestamps(timeZone: store.site.timeZone) }
+    let site: Site
+    /// Made once: every answer formats times in the site's offset.
+    let time: Timestamps
+
+    init(store: any QueueStore, board: LiveBoard) {
+        self.store = store
+        self.board = board
+        site = store.site
+        time = Timestamps(timeZone: store.site.timeZone)
+    }
 
     func register(on router: Router<PanggilRequestContext>) {
         router.get("healthz") { _, _ in

@@ -284,7 +284,7 @@ public final class SQLiteQueueStore: QueueStore {
     }
 
     public func events(after seq: Int64, limit: Int) async throws -> [QueueEvent] {
-        try await pool.read { db in try Self.events(db, after: seq, limit: limit) }
+        try await pool.read { db in try Self.entries(db, after: seq, limit: limit).map { try $0.event.get() } }
     }
 
     public func logBounds() async throws -> LogBounds {
@@ -297,11 +297,6 @@ public final class SQLiteQueueStore: QueueStore {
             let first: Int64? = row["first"]
             return LogBounds(resumableFrom: (first ?? base + 1) - 1, latest: row["last"] ?? base)
         }
-    }
-
-    private static func events(_ db: Database, after seq: Int64, limit: Int) throws -> [QueueEvent] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(QueueEvent.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
-                         arguments: [seq, limit]).map(QueueEvent.init(row:))
     }
 
     public func board(day: LocalDate) async throws -> Board {

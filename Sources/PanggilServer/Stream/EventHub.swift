@@ -10,7 +10,8 @@ public struct StreamConfiguration: Sendable {
     public var heartbeat: Duration = .seconds(15)
     /// Streams open at once; beyond it, `503` with `Retry-After`.
     public var maxSubscribers = 20_000
-    /// Bytes that may wait for one slow client before it is cut off.
+    /// Bytes of events that may wait for a stream while its opening (snapshot or replay) is being
+    /// written; past it the client is cut off and resumes on reconnect.
     public var queueLimitBytes = 256 * 1024
     /// The socket send buffer of a stream (`SO_SNDBUF`; Linux doubles it), bounding what the kernel
     /// holds for a client that stops reading.

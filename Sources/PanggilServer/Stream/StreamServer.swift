@@ -14,6 +14,14 @@ struct StreamServer: Sendable {
     let store: any QueueStore
     let board: LiveBoard
     let configuration: StreamConfiguration
+    private let encoder: StreamEncoder
+
+    init(store: any QueueStore, board: LiveBoard, configuration: StreamConfiguration) {
+        self.store = store
+        self.board = board
+        self.configuration = configuration
+        encoder = StreamEncoder(site: store.site)
+    }
 
     enum Start: Sendable {
         case refused(APIError)
@@ -35,7 +43,6 @@ struct StreamServer: Sendable {
     private func accept(_ request: HTTPRequest, sink: StreamSink) async throws -> Start {
         let site = store.site
         let query = URI(request.path ?? Self.path).queryParameters
-        let encoder = StreamEncoder(site: site)
         // The header wins: a browser's EventSource reconnects with it while its URL keeps the first value.
         let resumeText = request.headerFields[.lastEventID] ?? query["last_event_id"].map(String.init)
         let resumeFrom = resumeText.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
