@@ -220,6 +220,6 @@ for line in output.split(separator: "\n") {
 lags.sort()
 print("""
 
-3. Another process commits (\(lags.count) of \(commits) matched) → event in this process's feed (poll every 10 ms)
+3. Another process commits (\(lags.count) of \(commits) matched) → event in this process's feed (woken by inotify on the file; 1 s safety poll)
    p50 \(ms(percentile(lags, 50)))   p99 \(ms(percentile(lags, 99)))   max \(ms(lags.last ?? .nan))   (target p99 ≤ 50 ms: \(percentile(lags, 99) <= 50 ? "met" : "NOT met"))
 """)

@@ -1,6 +1,7 @@
 // Event-stream fan-out benchmark (issue 3): N subscribers hold one stream each over loopback; K calls
-// are published one by one through the real API; every subscriber's receive time of every event is
-// recorded. The same load runs against nginx + nchan in the same run, and the ratios are printed.
+// are published one by one through the real API over one kept-open connection; every subscriber's
+// receive time of every event is recorded. The same load runs against nginx + nchan in the same run,
+// and the ratios are printed.
 //
 //   scripts/bench stream [--subscribers 1000,5000,10000] [--events 30] [--interval-ms 100]
 
@@ -30,6 +31,18 @@ func residentBytes(_ pids: [Int32]) -> Int {
     }
 }
 
+/// CPU time (user + system) of processes, in seconds.
+func cpuSeconds(_ pids: [Int32]) -> Double {
+    pids.reduce(0) { total, pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return total }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
+        return total + (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
 func childPids(of parent: Int32) -> [Int32] {
     guard let text = try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8) else { return [] }
     return text.split(separator: " ").compactMap { Int32($0) }
@@ -42,10 +55,11 @@ func cpuSecondsOfThisProcess() -> Double {
         + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
-/// One blocking HTTP/1.1 request on a fresh connection; returns the status code.
-func httpRequest(port: Int, method: String, path: String, body: String = "") -> Int {
+/// A blocking TCP connection to 127.0.0.1, or -1.
+func connectLoopback(port: Int) -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+    var one: Int32 = 1
+    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -53,7 +67,18 @@ func httpRequest(port: Int, method: String, path: String, body: String = "") -> 
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { return 0 }
+    guard connected == 0 else {
+        close(fd)
+        return -1
+    }
+    return fd
+}
+
+/// One blocking HTTP/1.1 request on a fresh connection; returns the status code.
+func httpRequest(port: Int, method: String, path: String, body: String = "") -> Int {
+    let fd = connectLoopback(port: port)
+    guard fd >= 0 else { return 0 }
+    defer { close(fd) }
     let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var buffer = [UInt8](repeating: 0, count: 4096)
@@ -65,6 +90,42 @@ func httpRequest(port: Int, method: String, path: String, body: String = "") -> 
     }
     let line = String(decoding: response.prefix(32), as: UTF8.self)
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+}
+
+/// One HTTP/1.1 connection kept open for every publish, as a staff console's browser keeps its
+/// connection: a publish then measures the request, not a TCP handshake and teardown.
+final class KeepAliveConnection {
+    let port: Int
+    private var fd: Int32 = -1
+
+    init(port: Int) { self.port = port }
+    deinit { if fd >= 0 { close(fd) } }
+
+    private func connectIfNeeded() -> Bool {
+        if fd < 0 { fd = connectLoopback(port: port) }
+        return fd >= 0
+    }
+
+    /// Sends one request and reads its whole response (by `Content-Length`); returns the status code.
+    func request(method: String, path: String, body: String = "") -> Int {
+        guard connectIfNeeded() else { return 0 }
+        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { close(fd); fd = -1; return 0 }
+            response += buffer[0..<count]
+            guard let end = response.firstRange(of: Array("\r\n\r\n".utf8)) else { continue }
+            let head = String(decoding: response[..<end.lowerBound], as: UTF8.self).lowercased()
+            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            guard response.count - end.upperBound >= length else { continue }
+            if head.contains("connection: close") { close(fd); fd = -1 }
+            return Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+    }
 }
 
 func waitUntilListening(port: Int, path: String) throws {
@@ -83,6 +144,8 @@ final class Recorder: @unchecked Sendable {
     let slots: Int
     let times: UnsafeMutableBufferPointer<UInt64>
     let ready: UnsafeMutableBufferPointer<UInt8>
+    /// Reads per subscriber once the timed events began.
+    let reads: UnsafeMutableBufferPointer<Int>
 
     init(subscribers: Int, slots: Int) {
         self.slots = slots
@@ -90,11 +153,14 @@ final class Recorder: @unchecked Sendable {
         times.initialize(repeating: 0)
         ready = .allocate(capacity: subscribers)
         ready.initialize(repeating: 0)
+        reads = .allocate(capacity: subscribers)
+        reads.initialize(repeating: 0)
     }
 
     deinit {
         times.deallocate()
         ready.deallocate()
+        reads.deallocate()
     }
 }
 
@@ -123,6 +189,7 @@ final class CountingHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         let now = monotonicNanos()
+        if seen >= skip { recorder.reads[index] += 1 }
         buffer.withUnsafeReadableBytes { bytes in
             for byte in bytes {
                 if !headDone {
@@ -166,7 +233,10 @@ struct Result {
     var lastP50 = 0.0, lastMax = 0.0
     var bytesPerSubscriber = 0.0
     var missing = 0
+    var readsPerEvent = 0.0
     var clientCPU = 0.0
+    /// The server's CPU time per published event, in milliseconds.
+    var serverCPUPerEvent = 0.0
 }
 
 func run(_ target: Target, subscribers: Int, group: MultiThreadedEventLoopGroup) async throws -> Result {
@@ -200,6 +270,7 @@ func run(_ target: Target, subscribers: Int, group: MultiThreadedEventLoopGroup)
 
     var published: [UInt64] = []
     let cpuBefore = cpuSecondsOfThisProcess()
+    let serverCPUBefore = cpuSeconds(target.pids())
     let wallBefore = monotonicNanos()
     for event in 0..<events {
         let start = monotonicNanos()
@@ -209,6 +280,7 @@ func run(_ target: Target, subscribers: Int, group: MultiThreadedEventLoopGroup)
         try await Task.sleep(for: .milliseconds(interval))
     }
     try await Task.sleep(for: .seconds(2))
+    let serverCPU = cpuSeconds(target.pids()) - serverCPUBefore
     let clientCPU = (cpuSecondsOfThisProcess() - cpuBefore) / (Double(monotonicNanos() - wallBefore) / 1e9)
 
     var latencies: [Double] = []
@@ -226,13 +298,15 @@ func run(_ target: Target, subscribers: Int, group: MultiThreadedEventLoopGroup)
         }
         lastPerEvent.append(last)
     }
+    let readsPerEvent = Double(recorder.reads.reduce(0, +)) / Double(subscribers * events)
     for channel in channels { channel.close(promise: nil) }
     try await Task.sleep(for: .seconds(2))
     latencies.sort()
     lastPerEvent.sort()
     return Result(p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? .nan,
                   lastP50: percentile(lastPerEvent, 50), lastMax: lastPerEvent.last ?? .nan,
-                  bytesPerSubscriber: Double(idle - before) / Double(subscribers), missing: missing, clientCPU: clientCPU)
+                  bytesPerSubscriber: Double(idle - before) / Double(subscribers), missing: missing, readsPerEvent: readsPerEvent, clientCPU: clientCPU,
+                  serverCPUPerEvent: serverCPU / Double(events) * 1000)
 }
 
 // MARK: - The two servers
@@ -323,25 +397,27 @@ for (round, subscribers) in sizes.enumerated() {
     let panggilPort = 18_000 + round * 2, nchanPort = 18_001 + round * 2
     let panggil = try startPanggil(port: panggilPort)
     var counter = 0
+    let panggilPublisher = KeepAliveConnection(port: panggilPort)
     let panggilResult = try await run(Target(
         name: "panggil", port: panggilPort, subscribePath: option("--panggil-path", "/api/events"), skip: 1,
-        publish: { _ in counter += 1; return httpRequest(port: panggilPort, method: "POST", path: "/api/counters/\(counter)/call-next") },
+        publish: { _ in counter += 1; return panggilPublisher.request(method: "POST", path: "/api/counters/\(counter)/call-next") },
         pids: { [panggil.processIdentifier] }), subscribers: subscribers, group: group)
     panggil.terminate()
     panggil.waitUntilExit()
 
     let nginx = try startNchan(port: nchanPort)
+    let nchanPublisher = KeepAliveConnection(port: nchanPort)
     let nchanResult = try await run(Target(
         name: "nchan", port: nchanPort, subscribePath: "/sub", skip: 0,
-        publish: { _ in httpRequest(port: nchanPort, method: "POST", path: "/pub", body: sampleData) },
+        publish: { _ in nchanPublisher.request(method: "POST", path: "/pub", body: sampleData) },
         pids: { [nginx.processIdentifier] + childPids(of: nginx.processIdentifier) }), subscribers: subscribers, group: group)
     nginx.terminate()
     nginx.waitUntilExit()
     rows.append((subscribers, panggilResult, nchanResult))
 
     func line(_ name: String, _ r: Result) -> String {
-        String(format: "   %-8@ p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  last p50 %7.1f ms  last max %7.1f ms  %6.1f KB/subscriber  missing %d  client CPU %3.0f%%",
-               name as NSString, r.p50, r.p99, r.max, r.lastP50, r.lastMax, r.bytesPerSubscriber / 1024, r.missing, r.clientCPU * 100)
+        String(format: "   %-8@ p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  last p50 %7.1f ms  last max %7.1f ms  %6.1f KB/subscriber  missing %d  reads/event %.2f  client CPU %3.0f%%  server CPU %5.1f ms/event",
+               name as NSString, r.p50, r.p99, r.max, r.lastP50, r.lastMax, r.bytesPerSubscriber / 1024, r.missing, r.readsPerEvent, r.clientCPU * 100, r.serverCPUPerEvent)
     }
     print("\n\(subscribers) subscribers")
     print(line("panggil", panggilResult))
@@ -350,5 +426,6 @@ for (round, subscribers) in sizes.enumerated() {
                  panggilResult.p50 / nchanResult.p50, panggilResult.p99 / nchanResult.p99, panggilResult.max / nchanResult.max,
                  panggilResult.lastP50 / nchanResult.lastP50, panggilResult.lastMax / nchanResult.lastMax,
                  panggilResult.bytesPerSubscriber / nchanResult.bytesPerSubscriber))
+    print(String(format: "   server CPU per event %.2f (panggil / nchan)", panggilResult.serverCPUPerEvent / nchanResult.serverCPUPerEvent))
 }
 try await group.shutdownGracefully()

@@ -122,6 +122,16 @@ final class CommitSignal: @unchecked Sendable {
         for continuation in woken.values { continuation.resume() }
     }
 
+    /// Wakes the feeds without events of its own: another process may have committed.
+    func wake() {
+        let woken = lock.withLock {
+            generation &+= 1
+            defer { waiters = [:] }
+            return waiters
+        }
+        for continuation in woken.values { continuation.resume() }
+    }
+
     /// This process's committed events that follow `seq` without a gap.
     func committed(after seq: Int64) -> [QueueEvent] {
         lock.withLock {

@@ -165,4 +165,37 @@ struct FeedTests {
         }
         #expect(try await collector.value == Array(start + 1...start + 100))
     }
+
+    /// Another connection's commit wakes the feed through the file watcher, long before its safety poll.
+    @Test func anotherWritersCommitWakesTheFeedWithoutPolling() async throws {
+        let path = Fixtures.temporaryStorePath()
+        let site = Fixtures.busySite(counters: 2)
+        var options = SQLiteQueueStore.Options()
+        options.watchedPollInterval = .seconds(120)
+        options.pollInterval = .seconds(120)
+        let reader = try SQLiteQueueStore(path: path, site: site, clock: SystemClock(), options: options)
+        let writer = try makeStore(site, clock: SystemClock(), path: path)
+        let first = try await writer.issue(service: "A", priority: false, by: staff)
+        let start = try #require(try await reader.events(after: 0, limit: 1).first?.seq)
+        let feed = reader.feed(after: start)
+        let collector = Task {
+            var seen: [Int64] = []
+            for try await event in feed {
+                seen.append(event.ticket?.id ?? 0)
+                if seen.count == 3 { break }
+            }
+            return seen
+        }
+        var issued: [Int64] = []
+        let began = ContinuousClock.now
+        for _ in 0..<3 {
+            // Let the feed fall asleep between commits, so that each one must be noticed afresh.
+            try await Task.sleep(for: .milliseconds(200))
+            issued.append(try await writer.issue(service: "A", priority: false, by: staff).id)
+        }
+        #expect(try await collector.value == issued)
+        #expect(issued.first != first.id)
+        // Loose on purpose (a shared machine); the safety poll alone would take two minutes.
+        #expect(ContinuousClock.now - began < .seconds(30))
+    }
 }

@@ -50,6 +50,10 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var subscriber: Subscriber?
     private var headWritten = false
     private var ended = false
+    /// Mirrors the channel's writability, kept here so that an event's write reads the handler alone
+    /// rather than reaching into the channel: with thousands of streams every pointer chased per write
+    /// is a cache miss.
+    private var writable = true
     /// The pipeline position below the HTTP encoder: chunks written there go straight to the socket,
     /// already framed, so that an event costs each stream one write of shared bytes.
     private var socketContext: ChannelHandlerContext?
@@ -119,7 +123,7 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     fileprivate func write(_ chunk: Chunk) {
         guard let context, !ended else { return }
-        guard context.channel.isWritable else {
+        guard writable else {
             // More than the socket buffer and NIO's high-water mark behind: cut off, it resumes on reconnect.
             subscriber?.markCutOff()
             context.close(promise: nil)
@@ -142,6 +146,11 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             return
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        writable = context.channel.isWritable
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
