@@ -34,9 +34,16 @@ let package = Package(
         ]),
         // Spoken calls: voice packs, WAV, rendering announcements into one buffer.
         .target(name: "PanggilVoice", dependencies: ["PanggilCore"]),
+        // libpulse, the PulseAudio client library (Debian: libpulse-dev).
+        .systemLibrary(name: "CPulse", providers: [.apt(["libpulse-dev"])]),
+        // Announcements heard through PulseAudio: the `AudioOutput` of production.
+        .target(name: "PanggilPulse", dependencies: [
+            "CPulse", "PanggilVoice",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The HTTP API.
         .target(name: "PanggilServer", dependencies: [
-            "PanggilCore",
+            "PanggilCore", "PanggilVoice",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -48,7 +55,7 @@ let package = Package(
         ]),
         // The `panggil` command: a thin shell over the modules above.
         .executableTarget(name: "panggil", dependencies: [
-            "PanggilCore", "PanggilSiteFile", "PanggilStore", "PanggilServer", "PanggilVoice",
+            "PanggilCore", "PanggilSiteFile", "PanggilStore", "PanggilServer", "PanggilVoice", "PanggilPulse",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -69,15 +76,24 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Benchmarks/panggil-stream-bench"),
 
+        // Spoken-call latency through a private PulseAudio daemon: `scripts/bench voice`.
+        .executableTarget(name: "panggil-voice-bench", dependencies: [
+            "BenchSupport", "PanggilCore", "PanggilSiteFile", "PanggilVoice",
+        ], path: "Benchmarks/panggil-voice-bench"),
+
         .testTarget(name: "PanggilCoreTests", dependencies: ["PanggilCore"]),
         .testTarget(name: "PanggilVoiceTests", dependencies: ["PanggilVoice", "PanggilTesting"]),
+        .testTarget(name: "PanggilPulseTests", dependencies: [
+            "PanggilPulse", "PanggilVoice", "PanggilTesting",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "PanggilSiteFileTests", dependencies: ["PanggilSiteFile", "PanggilTesting"]),
         .testTarget(name: "PanggilStoreTests", dependencies: [
             "PanggilStore", "PanggilSiteFile", "PanggilTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "PanggilServerTests", dependencies: [
-            "PanggilServer", "PanggilStore", "PanggilSiteFile", "PanggilTesting",
+            "PanggilServer", "PanggilStore", "PanggilSiteFile", "PanggilTesting", "PanggilVoice", "PanggilPulse",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),

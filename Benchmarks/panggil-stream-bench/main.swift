@@ -55,41 +55,9 @@ func cpuSecondsOfThisProcess() -> Double {
         + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
-/// A blocking TCP connection to 127.0.0.1, or -1.
-func connectLoopback(port: Int) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var one: Int32 = 1
-    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else {
-        close(fd)
-        return -1
-    }
-    return fd
-}
-
 /// One blocking HTTP/1.1 request on a fresh connection; returns the status code.
 func httpRequest(port: Int, method: String, path: String, body: String = "") -> Int {
-    let fd = connectLoopback(port: port)
-    guard fd >= 0 else { return 0 }
-    defer { close(fd) }
-    let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    var response: [UInt8] = []
-    while true {
-        let count = recv(fd, &buffer, buffer.count, 0)
-        if count <= 0 { break }
-        response += buffer[0..<count]
-    }
-    let line = String(decoding: response.prefix(32), as: UTF8.self)
-    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    loopbackRequest(port: port, method: method, path: path, body: body).status
 }
 
 /// One HTTP/1.1 connection kept open for every publish, as a staff console's browser keeps its

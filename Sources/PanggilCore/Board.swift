@@ -113,6 +113,7 @@ extension Board {
     public mutating func apply(_ event: QueueEvent) {
         rollOver(to: event.day)
         defer { seq = max(seq, event.seq) }
+        if event.type.isAnnouncement { return }
         if event.type == .counterChanged {
             if let number = event.counter, let state = event.counterState {
                 counters[number]?.state = state
@@ -155,7 +156,7 @@ extension Board {
             enqueue(ticket, at: event.at)
         case .ticketCancelled:
             dequeue(ticket)
-        case .counterChanged:
+        case .counterChanged, .announcementStarted, .announcementFinished:
             break
         }
     }

@@ -4,6 +4,7 @@ public struct QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case unknownService = "unknown_service"
         case unknownCounter = "unknown_counter"
+        case unknownZone = "unknown_zone"
         case ticketNotFound = "ticket_not_found"
         case invalidState = "invalid_state"
         case queueEmpty = "queue_empty"
@@ -32,7 +33,7 @@ public struct QueueError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind {
         switch code {
-        case .unknownService, .unknownCounter, .ticketNotFound: .notFound
+        case .unknownService, .unknownCounter, .unknownZone, .ticketNotFound: .notFound
         case .sameService, .serviceNotServed: .invalid
         case .invalidState, .queueEmpty, .counterClosed, .counterBusy, .quotaReached, .serviceClosed: .conflict
         }

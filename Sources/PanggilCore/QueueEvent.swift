@@ -13,6 +13,47 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case ticketTransferred = "ticket.transferred"
     case ticketCancelled = "ticket.cancelled"
     case counterChanged = "counter.changed"
+    /// A call's announcement began to play in a zone.
+    case announcementStarted = "announcement.started"
+    /// It ended: played, or failed, dropped, interrupted or skipped (with the reason).
+    case announcementFinished = "announcement.finished"
+
+    /// Announcement events record what the loudspeakers did; they change no ticket or counter.
+    public var isAnnouncement: Bool { self == .announcementStarted || self == .announcementFinished }
+}
+
+/// How an announcement ended.
+public enum AnnouncementOutcome: String, Sendable, Codable, CaseIterable {
+    /// Heard to its end.
+    case played
+    /// The sound server was unreachable or the stream failed; it is tried again while still fresh.
+    case failed
+    /// Waited longer than the site allows (the loudspeakers were down): not played at all.
+    case dropped
+    /// Cut off by a more urgent announcement; it plays again afterwards.
+    case interrupted
+    /// The same ticket's call was still waiting to be played: said once, not twice.
+    case skipped
+}
+
+/// What an `announcement.*` event says beyond its ticket and counter.
+public struct AnnouncementRecord: Sendable, Equatable {
+    /// The announcement's id: the sequence number of the event that asked for it (the call or recall),
+    /// so a display that saw the call can fetch its audio as `/api/announcements/{id}.wav`.
+    public var id: Int64
+    /// The zone whose loudspeakers play it.
+    public var zone: String
+    /// Set on `announcement.finished`.
+    public var outcome: AnnouncementOutcome?
+    /// Why it did not play (Indonesian, shown to staff).
+    public var reason: String?
+
+    public init(id: Int64, zone: String, outcome: AnnouncementOutcome? = nil, reason: String? = nil) {
+        self.id = id
+        self.zone = zone
+        self.outcome = outcome
+        self.reason = reason
+    }
 }
 
 /// Who caused an event: `user:budi`, `device:kiosk-1`, `cli:root`, `api`, `system`.
@@ -47,10 +88,13 @@ public struct QueueEvent: Sendable, Equatable {
     public var counterState: CounterState?
     /// For transfers: the service the ticket left.
     public var fromService: String?
+    /// For `announcement.*` events.
+    public var announcement: AnnouncementRecord?
 
     public init(
         seq: Int64, at: Date, day: LocalDate, type: EventType, actor: EventActor, ticket: TicketRef? = nil,
-        counter: Int? = nil, counterState: CounterState? = nil, fromService: String? = nil
+        counter: Int? = nil, counterState: CounterState? = nil, fromService: String? = nil,
+        announcement: AnnouncementRecord? = nil
     ) {
         self.seq = seq
         self.at = at
@@ -61,5 +105,6 @@ public struct QueueEvent: Sendable, Equatable {
         self.counter = counter
         self.counterState = counterState
         self.fromService = fromService
+        self.announcement = announcement
     }
 }

@@ -31,6 +31,10 @@ public protocol QueueStore: Sendable {
     func transfer(_ ticket: TicketSelector, to service: String, by actor: EventActor) async throws -> Ticket
     func cancel(_ ticket: TicketSelector, by actor: EventActor) async throws -> Ticket
     func setCounter(_ counter: Int, to state: CounterState, by actor: EventActor) async throws -> CounterRecord
+    /// Logs what the loudspeakers did with an announcement (`announcement.started` or `.finished`).
+    func recordAnnouncement(
+        _ type: EventType, _ record: AnnouncementRecord, ticket: TicketRef?, counter: Int?, by actor: EventActor
+    ) async throws -> QueueEvent
 
     func ticket(_ selector: TicketSelector) async throws -> Ticket
     func ticket(publicCode: String) async throws -> Ticket?

@@ -15,11 +15,13 @@ public struct Site: Sendable, Equatable {
     public var hours: WeeklyHours?
     /// When false, opening hours are shown but tickets are issued at any time.
     public var enforceHours: Bool
+    /// How calls are said on the loudspeakers.
+    public var speech: SpeechSettings
 
     public init(
         name: String, timeZone: TimeZone, languages: [String] = ["id"], agencies: [Agency], services: [Service],
         counters: [Counter], zones: [Zone], callPolicy: CallPolicy = .priorityFirst, hours: WeeklyHours? = nil,
-        enforceHours: Bool = true
+        enforceHours: Bool = true, speech: SpeechSettings = SpeechSettings()
     ) {
         self.name = name
         self.timeZone = timeZone
@@ -31,6 +33,7 @@ public struct Site: Sendable, Equatable {
         self.callPolicy = callPolicy
         self.hours = hours
         self.enforceHours = enforceHours
+        self.speech = speech
     }
 
     public func service(_ code: String) -> Service? {
@@ -44,6 +47,11 @@ public struct Site: Sendable, Equatable {
 
     public func zone(_ id: String) -> Zone? {
         zones.first { $0.id == id }
+    }
+
+    /// The languages calls are said in, in order.
+    public var spokenLanguages: [String] {
+        speech.languages ?? Array(languages.prefix(1))
     }
 
     /// The hours that apply to a service: its own, else the site's.
@@ -122,11 +130,14 @@ public struct Zone: Sendable, Equatable {
     public var name: String
     /// The PulseAudio sink that drives this zone's loudspeakers.
     public var sink: String
+    /// Loudness of announcements in this zone, in percent of full scale.
+    public var volume: Int
 
-    public init(id: String, name: String, sink: String) {
+    public init(id: String, name: String, sink: String, volume: Int = 100) {
         self.id = id
         self.name = name
         self.sink = sink
+        self.volume = volume
     }
 }
 

@@ -28,23 +28,31 @@ extension Site {
             check(supportedLanguages.contains(language), "languages[\(i)]",
                   "bahasa '\(language)' tidak didukung (pilih: id, en)")
         }
+        for (i, language) in (speech.languages ?? []).enumerated() {
+            check(supportedLanguages.contains(language), "speech.languages[\(i)]",
+                  "bahasa '\(language)' tidak didukung (pilih: id, en)")
+        }
+        check(speech.languages?.isEmpty != true, "speech.languages", "minimal satu bahasa")
+        check(SpeechSettings.repeatRange.contains(speech.repeats), "speech.repeat",
+              "\(speech.repeats) kali di luar \(SpeechSettings.repeatRange.lowerBound)–\(SpeechSettings.repeatRange.upperBound)")
+        check(SpeechSettings.maxAgeRange.contains(speech.maxAgeSeconds), "speech.max_age_seconds",
+              "\(speech.maxAgeSeconds) detik di luar \(SpeechSettings.maxAgeRange.lowerBound)–\(SpeechSettings.maxAgeRange.upperBound)")
         if case .interleave(let n) = callPolicy {
             check(n >= 1, "call_policy", "jumlah tiket reguler per tiket prioritas harus minimal 1, bukan \(n)")
         }
         if let hours { problems += hours.problems(field: "hours") }
 
         check(!zones.isEmpty, "zones", "minimal satu zona")
+        // Zones may share a sink (one set of loudspeakers for several display areas): they then share
+        // the loudspeakers' queue and never talk over each other.
         var zoneIDs: [String: Int] = [:]
-        var sinks: [String: Int] = [:]
         for (i, zone) in zones.enumerated() {
             check(!zone.id.isEmpty, "zones[\(i)].id", "id zona kosong")
             if let first = zoneIDs[zone.id] {
                 problems.append(SiteProblem("zones[\(i)].id", "id zona '\(zone.id)' sudah dipakai oleh zones[\(first)]"))
             } else { zoneIDs[zone.id] = i }
             check(!zone.sink.isEmpty, "zones[\(i)].sink", "nama sink PulseAudio kosong")
-            if let first = sinks[zone.sink], !zone.sink.isEmpty {
-                problems.append(SiteProblem("zones[\(i)].sink", "sink '\(zone.sink)' sudah dipakai oleh zones[\(first)]"))
-            } else { sinks[zone.sink] = i }
+            check((0...100).contains(zone.volume), "zones[\(i)].volume", "volume \(zone.volume) di luar 0–100 (persen)")
         }
 
         check(!agencies.isEmpty, "agencies", "minimal satu instansi")

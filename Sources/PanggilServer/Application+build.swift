@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import PanggilCore
+import PanggilVoice
+import ServiceLifecycle
 
 /// Where and how the server listens.
 public struct ServerConfiguration: Sendable {
@@ -17,25 +19,42 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the application exactly as `panggil serve` runs it, so that tests exercise the same thing.
+/// With a `voice`, announcements can be previewed and fetched as audio; with an `audio` output too,
+/// every call is played on its zone's loudspeakers.
 public func buildApplication(
     store: any QueueStore, configuration: ServerConfiguration = ServerConfiguration(),
+    voice: CallVoice? = nil, audio: (any AudioOutput)? = nil,
     logger: Logger = Logger(label: "panggil")
 ) async throws -> some ApplicationProtocol {
     let board = try await LiveBoard(store: store, stream: configuration.stream, logger: logger)
-    let router = buildRouter(store: store, board: board)
+    var services: [any ServiceLifecycle.Service] = [board]
+    var speakers: Speakers?
+    if let voice, let audio {
+        let announcer = CallAnnouncer(store: store, voice: voice, output: audio, logger: logger)
+        services.append(announcer)
+        speakers = Speakers(output: audio, announcer: announcer.announcer)
+    }
+    let router = buildRouter(store: store, board: board, voice: voice, speakers: speakers)
     let streams = StreamServer(store: store, board: board, configuration: configuration.stream)
     return Application(
         router: router,
         // The event stream is served inside each connection's pipeline (see `StreamChannelHandler`).
         server: .http1(configuration: .init(additionalChannelHandlers: [StreamChannelHandler(server: streams)])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Panggil"),
-        services: [board],
+        services: services,
         logger: logger)
 }
 
-func buildRouter(store: any QueueStore, board: LiveBoard) -> Router<PanggilRequestContext> {
+/// The loudspeakers, for the health check.
+struct Speakers: Sendable {
+    let output: any AudioOutput
+    let announcer: Announcer
+}
+
+func buildRouter(store: any QueueStore, board: LiveBoard, voice: CallVoice? = nil, speakers: Speakers? = nil) -> Router<PanggilRequestContext> {
     let router = Router(context: PanggilRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    QueueAPI(store: store, board: board).register(on: router)
+    QueueAPI(store: store, board: board, speakers: speakers).register(on: router)
+    if let voice { AnnouncementAPI(store: store, voice: voice).register(on: router) }
     return router
 }

@@ -1,25 +1,29 @@
 import Foundation
 import Hummingbird
 import PanggilCore
+import PanggilVoice
 
 /// The ticket, counter and board endpoints of the HTTP API.
 struct QueueAPI: Sendable {
     let store: any QueueStore
     let board: LiveBoard
+    let speakers: Speakers?
     let site: Site
     /// Made once: every answer formats times in the site's offset.
     let time: Timestamps
 
-    init(store: any QueueStore, board: LiveBoard) {
+    init(store: any QueueStore, board: LiveBoard, speakers: Speakers? = nil) {
         self.store = store
         self.board = board
+        self.speakers = speakers
         site = store.site
         time = Timestamps(timeZone: store.site.timeZone)
     }
 
     func register(on router: Router<PanggilRequestContext>) {
         router.get("healthz") { _, _ in
-            try JSONResponse(HealthJSON(status: "ok", seq: await board.settled().seq, streams: await board.statistics))
+            try JSONResponse(HealthJSON(status: "ok", seq: await board.settled().seq, streams: await board.statistics,
+                                        audio: await AudioHealthJSON(speakers)))
         }
         router.get("api/board") { _, _ in
             try JSONResponse(BoardJSON(await board.settled(), site: site, time: time))
@@ -127,6 +131,27 @@ struct HealthJSON: Encodable {
     var status: String
     var seq: Int64
     var streams: StreamStatistics
+    var audio: AudioHealthJSON
+}
+
+/// `connected`, `connecting` (with the last problem), or `off` (started without loudspeakers), and the
+/// announcements waiting per sink.
+struct AudioHealthJSON: Encodable {
+    var state: String
+    var reason: String?
+    var waiting: [String: Int]
+
+    init(_ speakers: Speakers?) async {
+        guard let speakers else {
+            (state, reason, waiting) = ("off", nil, [:])
+            return
+        }
+        switch speakers.output.status {
+        case .connected: (state, reason) = ("connected", nil)
+        case .connecting(let problem): (state, reason) = ("connecting", problem)
+        }
+        waiting = await speakers.announcer.waiting
+    }
 }
 
 struct CounterStateJSON: Codable {

@@ -17,10 +17,16 @@ hours:
   jumat: ["08.00-11.00", "13.00-15.00"]
   sabtu: "08.00-12.00"
 
+# How calls are said: the number as a value ("dua belas"; `digits`: "satu dua"), without the service
+# name, once, in Indonesian. A call the loudspeakers could not play within two minutes is dropped.
+speech: {numbers: value, say_service: false, repeat: 1, max_age_seconds: 120, languages: [id]}
+
+# Each zone's loudspeakers are one PulseAudio sink (`pactl list short sinks`). The demo plays every
+# floor on the computer's own speakers (`default`); zones sharing a sink take turns, never overlap.
 zones:
-  - {id: lantai-1, name: Lantai 1, sink: zona_lantai1}
-  - {id: lantai-2, name: Lantai 2, sink: zona_lantai2}
-  - {id: lantai-3, name: Lantai 3, sink: zona_lantai3}
+  - {id: lantai-1, name: Lantai 1, sink: default}
+  - {id: lantai-2, name: Lantai 2, sink: default}
+  - {id: lantai-3, name: Lantai 3, sink: default, volume: 90}
 
 agencies:
   - {id: disdukcapil, name: Dinas Kependudukan dan Pencatatan Sipil}

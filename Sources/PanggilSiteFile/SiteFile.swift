@@ -66,7 +66,7 @@ private struct Reader {
 
     mutating func site(_ node: Node) -> Site? {
         guard let map = mapping(node, "(akar)", allowed: [
-            "name", "timezone", "languages", "enforce_hours", "call_policy", "hours",
+            "name", "timezone", "languages", "enforce_hours", "call_policy", "hours", "speech",
             "zones", "agencies", "services", "counters",
         ]) else { return nil }
         let name = string(map["name"], "name") ?? ""
@@ -80,20 +80,38 @@ private struct Reader {
         let enforceHours = bool(map["enforce_hours"], "enforce_hours") ?? true
         let policy = map["call_policy"].flatMap { callPolicy($0, "call_policy") } ?? .priorityFirst
         let hours = map["hours"].flatMap { weeklyHours($0, "hours") }
+        let speech = map["speech"].flatMap { speechSettings($0, "speech") } ?? SpeechSettings()
 
         let zones = list(map["zones"], "zones").enumerated().compactMap { zone($1, "zones[\($0)]") }
         let agencies = list(map["agencies"], "agencies").enumerated().compactMap { agency($1, "agencies[\($0)]") }
         let services = list(map["services"], "services").enumerated().compactMap { service($1, "services[\($0)]") }
         let counters = list(map["counters"], "counters").enumerated().compactMap { counter($1, "counters[\($0)]") }
         return Site(name: name, timeZone: timeZone, languages: languages, agencies: agencies, services: services,
-                    counters: counters, zones: zones, callPolicy: policy, hours: hours, enforceHours: enforceHours)
+                    counters: counters, zones: zones, callPolicy: policy, hours: hours, enforceHours: enforceHours,
+                    speech: speech)
+    }
+
+    /// `{numbers: value, say_service: false, repeat: 1, max_age_seconds: 120, languages: [id]}`.
+    mutating func speechSettings(_ node: Node, _ field: String) -> SpeechSettings? {
+        guard let map = mapping(node, field, allowed: ["numbers", "say_service", "repeat", "max_age_seconds", "languages"]) else { return nil }
+        var settings = SpeechSettings()
+        if let text = string(map["numbers"], "\(field).numbers", required: false) {
+            if let style = SpeechStyle.NumberStyle(rawValue: text) { settings.style.numbers = style } else {
+                fail("\(field).numbers", "cara menyebut nomor '\(text)' tidak dikenal (pilih: value, digits)")
+            }
+        }
+        settings.style.sayService = bool(map["say_service"], "\(field).say_service") ?? false
+        settings.repeats = int(map["repeat"], "\(field).repeat") ?? settings.repeats
+        settings.maxAgeSeconds = int(map["max_age_seconds"], "\(field).max_age_seconds") ?? settings.maxAgeSeconds
+        settings.languages = map["languages"].map { list($0, "\(field).languages").enumerated().compactMap { string($1, "\(field).languages[\($0)]") } }
+        return settings
     }
 
     mutating func zone(_ node: Node, _ field: String) -> Zone? {
-        guard let map = mapping(node, field, allowed: ["id", "name", "sink"]) else { return nil }
+        guard let map = mapping(node, field, allowed: ["id", "name", "sink", "volume"]) else { return nil }
         let id = string(map["id"], "\(field).id") ?? ""
         return Zone(id: id, name: string(map["name"], "\(field).name", required: false) ?? id,
-                    sink: string(map["sink"], "\(field).sink") ?? "")
+                    sink: string(map["sink"], "\(field).sink") ?? "", volume: int(map["volume"], "\(field).volume") ?? 100)
     }
 
     mutating func agency(_ node: Node, _ field: String) -> Agency? {

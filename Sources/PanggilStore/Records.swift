@@ -87,9 +87,13 @@ struct EventData: Codable {
     var priority: Bool?
     var counterState: String?
     var fromService: String?
+    var announcement: Int64?
+    var zone: String?
+    var outcome: String?
+    var reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case prefix, number, service, priority
+        case prefix, number, service, priority, announcement, zone, outcome, reason
         case ticketDay = "ticket_day"
         case counterState = "counter_state"
         case fromService = "from_service"
@@ -120,9 +124,17 @@ extension QueueEvent {
             ticket = TicketRef(id: id, prefix: prefix, number: number, day: ticketDay, service: service,
                                priority: data.priority ?? false)
         }
+        var announcement: AnnouncementRecord?
+        if type.isAnnouncement {
+            guard let id = data.announcement, let zone = data.zone else {
+                throw StoreCorruption("event \(seq) is an announcement without its id and zone")
+            }
+            announcement = AnnouncementRecord(id: id, zone: zone, outcome: data.outcome.flatMap(AnnouncementOutcome.init),
+                                              reason: data.reason)
+        }
         self.init(seq: seq, at: Date(millis: row["at"]), day: day, type: type, actor: EventActor(row["actor"]),
                   ticket: ticket, counter: row["counter"], counterState: data.counterState.flatMap(CounterState.init),
-                  fromService: data.fromService)
+                  fromService: data.fromService, announcement: announcement)
     }
 
     /// Appends the event, returning it with its sequence number.
@@ -130,15 +142,26 @@ extension QueueEvent {
         _ db: Database, type: EventType, at: Date, day: LocalDate, actor: EventActor, ticket: Ticket? = nil,
         counter: Int? = nil, counterState: CounterState? = nil, fromService: String? = nil
     ) throws -> QueueEvent {
+        try append(db, type: type, at: at, day: day, actor: actor, ticket: ticket?.ref, counter: counter,
+                   counterState: counterState, fromService: fromService)
+    }
+
+    static func append(
+        _ db: Database, type: EventType, at: Date, day: LocalDate, actor: EventActor, ticket: TicketRef?,
+        counter: Int? = nil, counterState: CounterState? = nil, fromService: String? = nil,
+        announcement: AnnouncementRecord? = nil
+    ) throws -> QueueEvent {
         let data = EventData(prefix: ticket?.prefix, number: ticket?.number, ticketDay: ticket?.day.description,
                              service: ticket?.service, priority: ticket?.priority, counterState: counterState?.rawValue,
-                             fromService: fromService)
+                             fromService: fromService, announcement: announcement?.id, zone: announcement?.zone,
+                             outcome: announcement?.outcome?.rawValue, reason: announcement?.reason)
         let json = data.json
         try db.cachedStatement(sql: """
             INSERT INTO events (at, day, type, actor, ticket_id, counter, data) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [at.millis, day.description, type.rawValue, actor.rawValue, ticket?.id, counter, json])
-        return QueueEvent(seq: db.lastInsertedRowID, at: at, day: day, type: type, actor: actor, ticket: ticket?.ref,
-                          counter: counter, counterState: counterState, fromService: fromService)
+        return QueueEvent(seq: db.lastInsertedRowID, at: at, day: day, type: type, actor: actor, ticket: ticket,
+                          counter: counter, counterState: counterState, fromService: fromService,
+                          announcement: announcement)
     }
 }
 
@@ -150,13 +173,17 @@ extension EventData {
         func add(_ key: String, _ value: String?) {
             if let value { fields.append("\"\(key)\":\(value)") }
         }
+        add("announcement", announcement.map(String.init))
         add("counter_state", counterState.map(Self.quoted))
         add("from_service", fromService.map(Self.quoted))
         add("number", number.map(String.init))
+        add("outcome", outcome.map(Self.quoted))
         add("prefix", prefix.map(Self.quoted))
         add("priority", priority.map { $0 ? "true" : "false" })
+        add("reason", reason.map(Self.quoted))
         add("service", service.map(Self.quoted))
         add("ticket_day", ticketDay.map(Self.quoted))
+        add("zone", zone.map(Self.quoted))
         return "{" + fields.joined(separator: ",") + "}"
     }
 

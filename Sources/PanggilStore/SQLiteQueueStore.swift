@@ -237,6 +237,20 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 
+    /// Logs what the loudspeakers did with an announcement: `announcement.started` or
+    /// `announcement.finished` (with `record.outcome`), naming the ticket and counter of the call.
+    public func recordAnnouncement(
+        _ type: EventType, _ record: AnnouncementRecord, ticket: TicketRef?, counter: Int?, by actor: EventActor
+    ) async throws -> QueueEvent {
+        precondition(type.isAnnouncement, "recordAnnouncement logs announcement events only")
+        guard site.zone(record.zone) != nil else { throw QueueError(.unknownZone, "Zona '\(record.zone)' tidak ada di situs ini.") }
+        return try await command { db, now in
+            let event = try QueueEvent.append(db, type: type, at: now, day: LocalDate(now, in: self.site.timeZone), actor: actor,
+                                              ticket: ticket, counter: counter, announcement: record)
+            return (event, event)
+        }
+    }
+
     /// A lifecycle step on one ticket. The event names the counter the ticket was at; a step that takes
     /// the ticket away from its counter (complete, no-show, transfer) frees that counter.
     private func step(

@@ -82,6 +82,57 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2: announcement and broadcast events") { db in
+            // SQLite cannot change a CHECK in place: the log is copied into a table with the wider type
+            // list and renamed, keeping every row, the sequence (and with it the random base that
+            // identifies this database) and the append-only triggers. The broadcast types are admitted
+            // now so that adding broadcasts needs no second copy of the log.
+            try db.execute(sql: """
+                CREATE TEMP TABLE carried_sequence AS SELECT seq FROM sqlite_sequence WHERE name = 'events';
+                DROP TRIGGER events_append_only_update;
+                DROP TRIGGER events_append_only_delete;
+
+                CREATE TABLE events_v2 (
+                    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at        INTEGER NOT NULL CHECK (typeof(at) = 'integer'),  -- ms since 1970, UTC
+                    day       TEXT    NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+                    type      TEXT    NOT NULL CHECK (type IN (
+                        'ticket.issued', 'ticket.called', 'ticket.recalled', 'ticket.started', 'ticket.completed',
+                        'ticket.no_show', 'ticket.requeued', 'ticket.transferred', 'ticket.cancelled',
+                        'counter.changed', 'announcement.started', 'announcement.finished',
+                        'broadcast.started', 'broadcast.ended')),
+                    actor     TEXT    NOT NULL,
+                    ticket_id INTEGER CHECK (ticket_id IS NULL OR typeof(ticket_id) = 'integer'),
+                    counter   INTEGER CHECK (counter IS NULL OR typeof(counter) = 'integer'),
+                    data      TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+                    CHECK (ticket_id IS NULL OR (
+                        json_type(data, '$.prefix') IS 'text' AND json_type(data, '$.number') IS 'integer'
+                        AND json_type(data, '$.service') IS 'text' AND json_type(data, '$.ticket_day') IS 'text')),
+                    CHECK (type != 'counter.changed' OR (
+                        typeof(counter) = 'integer'
+                        AND coalesce(json_extract(data, '$.counter_state'), '') IN ('open', 'paused', 'closed'))),
+                    -- An announcement names what it announces (the event that asked for it) and its zone;
+                    -- its end says how it ended.
+                    CHECK (type NOT IN ('announcement.started', 'announcement.finished') OR (
+                        json_type(data, '$.announcement') IS 'integer' AND json_type(data, '$.zone') IS 'text')),
+                    CHECK (type != 'announcement.finished' OR coalesce(json_extract(data, '$.outcome'), '')
+                        IN ('played', 'failed', 'dropped', 'interrupted', 'skipped'))
+                );
+                INSERT INTO events_v2 (seq, at, day, type, actor, ticket_id, counter, data)
+                    SELECT seq, at, day, type, actor, ticket_id, counter, data FROM events;
+                DROP TABLE events;
+                ALTER TABLE events_v2 RENAME TO events;
+                DELETE FROM sqlite_sequence WHERE name IN ('events', 'events_v2');
+                INSERT INTO sqlite_sequence (name, seq) SELECT 'events', seq FROM temp.carried_sequence;
+                DROP TABLE temp.carried_sequence;
+                CREATE INDEX events_day_type ON events (day, type);
+
+                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                """)
+        }
         return migrator
     }
 }

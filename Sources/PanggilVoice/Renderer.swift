@@ -24,6 +24,8 @@ public struct Renderer: Sendable {
     public let pack: VoicePack
     public let chime: PCM?
     public var gaps = Gaps()
+    /// Clips the site adds to the pack: service names synthesised at start-up.
+    public var siteClips: [String: PCM] = [:]
 
     public init(pack: VoicePack, chime: PCM?) {
         self.pack = pack
@@ -35,11 +37,11 @@ public struct Renderer: Sendable {
         public var description: String { "klip '\(clip)' tidak ada di paket suara" }
     }
 
-    public func render(_ announcement: Announcement) throws -> RenderedAnnouncement {
+    public func render(_ announcement: Announcement, withChime: Bool = true) throws -> RenderedAnnouncement {
         let rate = pack.sampleRate
         var pcm = PCM(sampleRate: rate)
         var parts: [(clip: String, start: Int, count: Int)] = []
-        if let chime {
+        if withChime, let chime {
             parts.append(("chime", 0, chime.samples.count))
             pcm.append(chime)
             pcm.append(.silence(seconds: gaps.afterChime, sampleRate: rate))
@@ -50,12 +52,22 @@ public struct Renderer: Sendable {
                 if p > 0 { pcm.append(.silence(seconds: gaps.betweenParts, sampleRate: rate)) }
                 for (w, word) in part.enumerated() {
                     if w > 0 { pcm.append(.silence(seconds: gaps.betweenWords, sampleRate: rate)) }
-                    guard let clip = pack.clip(word.clip) else { throw MissingClip(clip: word.clip) }
+                    guard let clip = pack.clip(word.clip) ?? siteClips[word.clip] else { throw MissingClip(clip: word.clip) }
                     parts.append((word.clip, pcm.samples.count, clip.samples.count))
                     pcm.append(clip)
                 }
             }
         }
         return RenderedAnnouncement(pcm: pcm, parts: parts)
+    }
+}
+
+extension RenderedAnnouncement {
+    /// `self`, a pause of `gap` seconds, then `next`: a call said again, or in the next language.
+    public mutating func append(_ next: RenderedAnnouncement, gap: Double) {
+        pcm.append(.silence(seconds: gap, sampleRate: pcm.sampleRate))
+        let offset = pcm.samples.count
+        pcm.append(next.pcm)
+        parts += next.parts.map { ($0.clip, $0.start + offset, $0.count) }
     }
 }

@@ -15,7 +15,9 @@ private extension Array where Element == String {
 }
 
 /// A folder of WAV clips with a `manifest.json`, loaded into memory at one sample rate with each clip's
-/// silence trimmed. Loading checks it against everything announcements can ask for.
+/// silence trimmed. Loading checks it against everything announcements can ask for. Clips beyond the
+/// vocabulary are loaded too: a site's recording of a service name (`layanan-a`) is used instead of
+/// synthesising it.
 public struct VoicePack: Sendable {
     public let language: String
     public let sampleRate: Int
@@ -23,7 +25,9 @@ public struct VoicePack: Sendable {
 
     public static let sampleRate = 22_050
 
-    public init(directory: URL, language: String, sampleRate: Int = VoicePack.sampleRate) throws {
+    /// `destinations`: the words the site's counters use (*loket*, *meja*, *ruang*, or its own).
+    public init(directory: URL, language: String, destinations: [String] = Vocabulary.destinations,
+                sampleRate: Int = VoicePack.sampleRate) throws {
         self.language = language
         self.sampleRate = sampleRate
         let manifestURL = directory.appendingPathComponent("manifest.json")
@@ -34,17 +38,20 @@ public struct VoicePack: Sendable {
         }
         var clips: [String: PCM] = [:]
         var problems: [String] = []
-        for word in Vocabulary.words(language: language) {
-            guard let file = entries[word.clip]?["file"] as? String else {
-                problems.append("klip '\(word.clip)' (\(word.text)) tidak ada di manifest")
+        for word in Vocabulary.words(language: language, destinations: destinations) where entries[word.clip] == nil {
+            problems.append("klip '\(word.clip)' (\(word.text)) tidak ada di manifest")
+        }
+        for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            guard let file = entry["file"] as? String else {
+                problems.append("klip '\(name)': manifest tidak menyebut berkasnya (\"file\")")
                 continue
             }
             let url = directory.appendingPathComponent(file)
             do {
-                clips[word.clip] = try WAVFile.read(Data(contentsOf: url)).resampled(to: sampleRate).trimmed()
-                if clips[word.clip]!.samples.isEmpty { problems.append("klip '\(word.clip)' (\(url.path)) hening") }
+                clips[name] = try WAVFile.read(Data(contentsOf: url)).resampled(to: sampleRate).trimmed()
+                if clips[name]!.samples.isEmpty { problems.append("klip '\(name)' (\(url.path)) hening") }
             } catch {
-                problems.append("klip '\(word.clip)' (\(url.path)) tidak terbaca: \(error)")
+                problems.append("klip '\(name)' (\(url.path)) tidak terbaca: \(error)")
             }
         }
         guard problems.isEmpty else { throw VoicePackError(problems: problems) }

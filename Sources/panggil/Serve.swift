@@ -3,26 +3,39 @@ import Foundation
 import Hummingbird
 import Logging
 import PanggilServer
+import PanggilPulse
 import PanggilSiteFile
+import PanggilVoice
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Menjalankan server Panggil.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var audio: AudioOptions
     @Option(help: "Alamat yang didengarkan.") var host = "0.0.0.0"
     @Option(help: "Port HTTP.") var port = 8080
     @Flag(help: "Terbitkan tiket di luar jam layanan (mis. layanan diperpanjang).") var ignoreHours = false
+    @Flag(help: "Tanpa pengeras suara: panggilan tidak diumumkan oleh server ini.") var noSpeakers = false
 
     func run() async throws {
         try await runReporting {
             var loaded = try store.loadSite()
             if ignoreHours { loaded.site.enforceHours = false }
             let site = loaded.site
+            // Before anything starts: a voice pack that cannot say every call stops the server here.
+            let voice = try audio.loadVoice(for: site)
             let queue = try await store.openStore(loaded)
             var logger = Logger(label: "panggil")
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            var output: PulseOutput?
+            if !noSpeakers {
+                output = audio.pulseOutput(logger: logger)
+                output?.start()
+            }
+            defer { output?.shutdown() }
             let app = try await buildApplication(
-                store: queue, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+                store: queue, configuration: ServerConfiguration(host: host, port: port), voice: voice, audio: output,
+                logger: logger)
             // Written straight to the descriptor: `print` is block-buffered into a file or journal and the
             // banner would come after the server's log.
             FileHandle.standardOutput.write(Data("""
@@ -30,6 +43,7 @@ struct Serve: AsyncParsableCommand {
                   situs: \(loaded.source)
                   \(site.agencies.count) instansi, \(site.services.count) layanan, \(site.counters.count) loket, \(site.zones.count) zona
                   basis data: \(queue.path)
+                  suara: \(site.spokenLanguages.joined(separator: ", ")) dari \(audio.audioDirectory.path)/voices; \(noSpeakers ? "pengeras suara tidak dipakai (--no-speakers)" : "pengeras suara lewat PulseAudio")
                   papan antrian: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/api/board
 
                 """.utf8))

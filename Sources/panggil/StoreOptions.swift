@@ -3,6 +3,7 @@ import Foundation
 import PanggilCore
 import PanggilSiteFile
 import PanggilStore
+import PanggilVoice
 
 /// Where the site file and the store are; shared by every command.
 struct StoreOptions: ParsableArguments {
@@ -59,6 +60,9 @@ func runReporting(_ body: () async throws -> Void) async throws {
         printError("Ditolak (\(error.code.rawValue)): \(error.message)")
         throw ExitCode(1)
     } catch let error as SiteFileError {
+        printError(error.description)
+        throw ExitCode(2)
+    } catch let error as VoicePackError {
         printError(error.description)
         throw ExitCode(2)
     } catch let error as ExitCode {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import PanggilCore
 import PanggilStore
 import PanggilTesting
+import PanggilVoice
 import Testing
 @testable import PanggilServer
 
@@ -13,6 +14,8 @@ struct Harness {
     let store: SQLiteQueueStore
     let clock: ManualClock
     let stream: StreamConfiguration
+    var voice: CallVoice?
+    var audio: (any AudioOutput)?
 
     init(site: Site = Fixtures.smallSite, at time: String = "2026-11-30 09:00", stream: StreamConfiguration = StreamConfiguration()) throws {
         clock = ManualClock(Fixtures.wib(time))
@@ -24,7 +27,8 @@ struct Harness {
         var logger = Logger(label: "panggil-test")
         logger.logLevel = .warning
         let app = try await buildApplication(
-            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream), logger: logger)
+            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream), voice: voice, audio: audio,
+            logger: logger)
         return try await app.test(setup, test)
     }
 

@@ -28,6 +28,16 @@ struct SiteFileTests {
         #expect(site.callPolicy == .priorityFirst)
     }
 
+    @Test func speechSettingsAndZoneVolumeRead() throws {
+        let yaml = Fixtures.smallSiteYAML
+            .replacingOccurrences(of: "name: Hall Uji\n", with: "name: Hall Uji\nspeech: {numbers: digits, say_service: true, repeat: 2, max_age_seconds: 60}\n")
+            .replacingOccurrences(of: "sink: z2}", with: "sink: z2, volume: 70}")
+        let site = try SiteFile.parse(yaml)
+        #expect(site.speech == SpeechSettings(style: SpeechStyle(numbers: .digits, sayService: true), repeats: 2, maxAgeSeconds: 60))
+        #expect(site.zones.map(\.volume) == [100, 70])
+        #expect(try SiteFile.parse(Fixtures.smallSiteYAML).speech == SpeechSettings())
+    }
+
     @Test func interleavePolicyReads() throws {
         let yaml = Fixtures.smallSiteYAML.replacingOccurrences(of: "call_policy: priority_first", with: "call_policy: {interleave: 3}")
         #expect(try SiteFile.parse(yaml).callPolicy == .interleave(regularPerPriority: 3))
@@ -53,7 +63,10 @@ struct SiteFileTests {
         ("huge service time", "{code: B, name: KK,", "{code: B, name: KK, typical_minutes: 100000,", "services[1].typical_minutes", "1 sampai 480"),
         ("unknown policy", "call_policy: priority_first", "call_policy: random", "call_policy", "tidak dikenal"),
         ("unsupported language", "name: Hall Uji", "name: Hall Uji\nlanguages: [id, fr]", "languages[1]", "tidak didukung"),
-        ("duplicate sink", "sink: z2}", "sink: z1}", "zones[1].sink", "sudah dipakai"),
+        ("volume out of range", "sink: z2}", "sink: z2, volume: 130}", "zones[1].volume", "di luar 0–100"),
+        ("unknown number style", "name: Hall Uji\n", "name: Hall Uji\nspeech: {numbers: roman}\n", "speech.numbers", "tidak dikenal"),
+        ("too many repeats", "name: Hall Uji\n", "name: Hall Uji\nspeech: {repeat: 5}\n", "speech.repeat", "di luar 1–3"),
+        ("misspelt speech key", "name: Hall Uji\n", "name: Hall Uji\nspeech: {say_servis: true}\n", "speech.say_servis", "kunci tidak dikenal"),
         ("service nobody serves", "services: [P]}", "services: [B]}", "services[2]", "tidak dilayani"),
         ("missing name", "name: Hall Uji\n", "", "name", "wajib"),
     ]

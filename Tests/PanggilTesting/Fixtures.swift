@@ -67,6 +67,12 @@ public enum Fixtures {
         temporaryDirectory().appendingPathComponent("panggil.sqlite").path
     }
 
+    /// The repository's `audio` folder: the shipped voice packs and chime.
+    public static var audioDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("audio")
+    }
+
     /// The `panggil` binary built beside the test bundle (or `PANGGIL_BIN`).
     public static var panggilBinary: URL {
         if let path = ProcessInfo.processInfo.environment["PANGGIL_BIN"] { return URL(fileURLWithPath: path) }

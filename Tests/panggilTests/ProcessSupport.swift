@@ -20,13 +20,20 @@ func panggil(_ arguments: [String], in directory: URL? = nil) async throws -> Fi
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // Read before waiting, so that a chatty process cannot fill the pipe and stall.
-    async let stdout = out.fileHandleForReading.readToEnd()
-    async let stderr = err.fileHandleForReading.readToEnd()
-    let (o, e) = try await (stdout, stderr)
+    // Read before waiting, so that a chatty process cannot fill the pipe and stall; on threads of their
+    // own, since a blocking read must not hold one of the few threads every other test runs on.
+    async let stdout = readToEnd(out)
+    async let stderr = readToEnd(err)
+    let (o, e) = await (stdout, stderr)
     process.waitUntilExit()
     return Finished(status: process.terminationStatus, stdout: String(decoding: o ?? Data(), as: UTF8.self),
                     stderr: String(decoding: e ?? Data(), as: UTF8.self))
+}
+
+private func readToEnd(_ pipe: Pipe) async -> Data? {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: try? pipe.fileHandleForReading.readToEnd()) }
+    }
 }
 
 /// `panggil serve` in the background on a free port, stopped when the test ends.

@@ -17,6 +17,27 @@ public struct SpeechStyle: Sendable, Equatable {
     }
 }
 
+/// A site's choices for its loudspeakers.
+public struct SpeechSettings: Sendable, Equatable {
+    public var style: SpeechStyle
+    /// How many times each call is said (the chime once, before the first).
+    public var repeats: Int
+    /// A call not yet played after this many seconds (the loudspeakers were down) is dropped, not said late.
+    public var maxAgeSeconds: Int
+    /// The languages a call is said in, one after the other; nil: the site's first language only.
+    public var languages: [String]?
+
+    public static let repeatRange = 1...3
+    public static let maxAgeRange = 5...3600
+
+    public init(style: SpeechStyle = SpeechStyle(), repeats: Int = 1, maxAgeSeconds: Int = 120, languages: [String]? = nil) {
+        self.style = style
+        self.repeats = repeats
+        self.maxAgeSeconds = maxAgeSeconds
+        self.languages = languages
+    }
+}
+
 /// One word or fixed phrase of an announcement: what a voice pack plays (`clip`) and what a screen or a
 /// speech synthesiser reads (`text`).
 public struct SpokenWord: Sendable, Equatable {

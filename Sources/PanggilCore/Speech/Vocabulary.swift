@@ -2,7 +2,10 @@
 /// the fixed phrases, the number words, the letter names and the destination words. (A service's spoken
 /// name is the site's own and is synthesised, not shipped.)
 public enum Vocabulary {
-    public static func words(language: String, destinations: [String] = ["loket", "meja", "ruang"]) -> [SpokenWord] {
+    /// The destination words every pack ships.
+    public static let destinations = ["loket", "meja", "ruang"]
+
+    public static func words(language: String, destinations: [String] = destinations) -> [SpokenWord] {
         let english = language == "en"
         var texts: [String] = english
             ? ["queue number", "please proceed to", "repeated call"]

@@ -3,7 +3,8 @@ import PanggilCore
 
 /// The `data` of a live event on the stream: `seq`, `at`, `type`, and where they apply the ticket
 /// `{id, number, service {code, name}, priority}`, the counter `{id, number, name, zone}`, the state the
-/// ticket or counter is in after the event, and for transfers the service the ticket left.
+/// ticket or counter is in after the event, for transfers the service the ticket left, and for
+/// announcements which call (`id`, the call's event id), where, and how it ended.
 struct EventJSON: Encodable {
     var seq: Int64
     var at: String
@@ -13,6 +14,14 @@ struct EventJSON: Encodable {
     var counter: CounterJSON?
     var counterState: String?
     var fromService: ServiceJSON?
+    var announcement: AnnouncementJSON?
+
+    struct AnnouncementJSON: Encodable {
+        var id: Int64
+        var zone: String
+        var outcome: String?
+        var reason: String?
+    }
 
     init(_ event: QueueEvent, site: Site, time: Timestamps) {
         seq = event.seq
@@ -23,6 +32,9 @@ struct EventJSON: Encodable {
         counter = CounterJSON(event.counter, site: site)
         counterState = event.counterState?.rawValue
         fromService = event.fromService.map { ServiceJSON(code: $0, name: site.service($0)?.name ?? $0) }
+        announcement = event.announcement.map {
+            AnnouncementJSON(id: $0.id, zone: $0.zone, outcome: $0.outcome?.rawValue, reason: $0.reason)
+        }
     }
 }
 
@@ -70,7 +82,7 @@ extension EventType {
         case .ticketCompleted: .done
         case .ticketNoShow: .noShow
         case .ticketCancelled: .cancelled
-        case .counterChanged: nil
+        case .counterChanged, .announcementStarted, .announcementFinished: nil
         }
     }
 }

@@ -1,0 +1,226 @@
+// Spoken-call latency benchmark (issue 4): `panggil serve` (release build) plays its calls through a
+// private PulseAudio daemon with one null sink per zone; each zone's monitor is recorded with parecord.
+// For each call: the time from sending `POST /api/counters/N/call-next` to the first non-silent sample
+// arriving from the zone's monitor. Zones take turns so that each call starts on a quiet sink while the
+// other zones may still be speaking, as on a busy day. Also: rendering time per announcement, in-process.
+//
+//   scripts/bench voice [--calls 30] [--zones 3] [--spacing-ms 2500]
+
+import BenchSupport
+import Foundation
+import PanggilCore
+import PanggilSiteFile
+import PanggilVoice
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let calls = Int(option("--calls", "30"))!
+let zones = Int(option("--zones", "3"))!
+let spacing = Int(option("--spacing-ms", "2500"))!
+let port = Int(option("--port", "18300"))!
+let panggilBinary = option("--panggil", ".build/release/panggil")
+let audioDirectory = URL(fileURLWithPath: option("--audio", "audio"))
+let work = URL(fileURLWithPath: option("--dir", "data/voice-bench")).standardizedFileURL
+let sampleRate = 22_050
+/// A recorded sample louder than this is sound; an idle null sink's monitor records exact zeros.
+let threshold: Int16 = 64
+func ms(_ value: Double) -> String { String(format: "%.1f ms", value) }
+
+try? FileManager.default.removeItem(at: work)
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+
+func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + arguments
+    if let environment { process.environment = environment }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text
+}
+
+// MARK: - The sound server
+
+let sinks = (1...zones).map { "zona_\($0)" }
+let pulseDirectory = work.appendingPathComponent("pulse")
+try FileManager.default.createDirectory(at: pulseDirectory, withIntermediateDirectories: true)
+let socket = pulseDirectory.appendingPathComponent("native").path
+let pulseServer = "unix:\(socket)"
+var pulseEnvironment = ProcessInfo.processInfo.environment
+for (name, path) in ["HOME": "", "XDG_RUNTIME_DIR": "", "PULSE_RUNTIME_PATH": "run", "PULSE_STATE_PATH": "state"] {
+    pulseEnvironment[name] = pulseDirectory.appendingPathComponent(path).path
+}
+// Daemonised: the daemon closes every descriptor it inherits, which a parent watching it would take
+// for its exit.
+_ = try run("pulseaudio", ["-n", "--daemonize=yes", "--exit-idle-time=-1", "--use-pid-file=no", "--system=no",
+                           "--log-target=file:\(pulseDirectory.path)/pulseaudio.log",
+                           "--load=module-native-protocol-unix socket=\(socket) auth-anonymous=1"]
+                          + sinks.map { "--load=module-null-sink sink_name=\($0)" }, environment: pulseEnvironment)
+var pulseVersion = ""
+for _ in 0..<100 {
+    let info = try run("pactl", ["--server=\(pulseServer)", "info"])
+    if let line = info.split(separator: "\n").first(where: { $0.hasPrefix("Server Version:") }) {
+        pulseVersion = String(line.dropFirst("Server Version:".count)).trimmingCharacters(in: .whitespaces)
+        break
+    }
+    usleep(100_000)
+}
+guard !pulseVersion.isEmpty else { fatalError("the private PulseAudio daemon did not start; see \(pulseDirectory.path)/pulseaudio.log") }
+defer { _ = try? run("pactl", ["--server=\(pulseServer)", "exit"]) }
+
+/// One zone's monitor, recorded as it arrives: samples, and when each read arrived.
+final class Monitor: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var samples: [Int16] = []
+    private var reads: [(end: Int, at: UInt64)] = []
+
+    init(sink: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["parecord", "--server=\(pulseServer)", "--device=\(sink).monitor", "--raw", "--format=s16le",
+                             "--channels=1", "--rate=\(sampleRate)", "--latency-msec=5"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let descriptor = pipe.fileHandleForReading.fileDescriptor
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            var carry: UInt8?
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                let now = monotonicNanos()
+                guard count > 0 else { return }
+                var bytes = Array(buffer[0..<count])
+                if let first = carry { bytes.insert(first, at: 0); carry = nil }
+                if bytes.count % 2 == 1 { carry = bytes.removeLast() }
+                let decoded = stride(from: 0, to: bytes.count, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
+                lock.withLock {
+                    samples += decoded
+                    reads.append((samples.count, now))
+                }
+            }
+        }
+    }
+
+    var count: Int { lock.withLock { samples.count } }
+
+    /// When the first sound at or after sample `start` arrived from the monitor. (A null sink's monitor
+    /// sends nothing while no stream plays and then a burst, so the read's arrival is taken as it is,
+    /// not corrected for the samples after the sound: a slight overestimate, never an underestimate.)
+    func firstSound(from start: Int) -> UInt64? {
+        lock.withLock {
+            guard start < samples.count, let index = samples[start...].firstIndex(where: { abs(Int($0)) > Int(threshold) }),
+                  let read = reads.first(where: { $0.end > index }) else { return nil }
+            return read.at
+        }
+    }
+
+    func stop() { process.terminate() }
+}
+
+// MARK: - The server
+
+var site = """
+    name: Bench
+    enforce_hours: false
+    zones:
+
+    """
+for (index, sink) in sinks.enumerated() { site += "  - {id: z\(index + 1), name: Lantai \(index + 1), sink: \(sink)}\n" }
+site += """
+    agencies: [{id: x, name: X}]
+    services: [{code: A, name: Layanan A, agency: x}]
+    counters:
+
+    """
+for number in 1...calls { site += "  - {number: \(number), zone: z\((number - 1) % zones + 1), services: [A]}\n" }
+let siteFile = work.appendingPathComponent("bench.yaml")
+try site.write(to: siteFile, atomically: true, encoding: .utf8)
+
+let server = Process()
+server.executableURL = URL(fileURLWithPath: panggilBinary)
+server.arguments = ["serve", "--config", siteFile.path, "--db", work.appendingPathComponent("bench.sqlite").path,
+                    "--host", "127.0.0.1", "--port", "\(port)", "--pulse-server", pulseServer, "--audio", audioDirectory.path]
+let serverLog = work.appendingPathComponent("panggil.log")
+FileManager.default.createFile(atPath: serverLog.path, contents: nil)
+server.standardOutput = try FileHandle(forWritingTo: serverLog)
+server.standardError = server.standardOutput
+try server.run()
+defer { server.terminate(); server.waitUntilExit() }
+
+func http(_ method: String, _ path: String, _ body: String = "") -> (Int, String) {
+    let (status, response) = loopbackRequest(port: port, method: method, path: path, body: body)
+    return (status, response)
+}
+
+var ready = false
+for _ in 0..<300 {
+    let (status, body) = http("GET", "/healthz")
+    if status == 200, body.contains(#""state":"connected""#) { ready = true; break }
+    usleep(50_000)
+}
+guard ready else { fatalError("panggil serve did not start with its loudspeakers connected; see \(serverLog.path)") }
+for _ in 0..<calls { _ = http("POST", "/api/tickets", #"{"service": "A"}"#) }
+for number in 1...calls { _ = http("POST", "/api/counters/\(number)/open") }
+
+// MARK: - Calls
+
+let monitors = try sinks.map { try Monitor(sink: $0) }
+// An idle null sink renders up to two seconds ahead, and a monitor that joins then hears nothing for
+// as long; suspending and resuming each sink once starts it afresh at its streams' latency.
+for sink in sinks {
+    _ = try run("pactl", ["--server=\(pulseServer)", "suspend-sink", sink, "1"])
+    _ = try run("pactl", ["--server=\(pulseServer)", "suspend-sink", sink, "0"])
+}
+usleep(500_000)
+var latencies: [Double] = []
+var requestTimes: [Double] = []
+var unheard = 0
+print("Spoken calls — \(ProcessInfo.processInfo.activeProcessorCount) cores; PulseAudio \(pulseVersion), \(zones) null sinks; \(calls) calls, one every \(spacing) ms, zones in turn")
+for number in 1...calls {
+    let monitor = monitors[(number - 1) % zones]
+    let start = monitor.count
+    let sent = monotonicNanos()
+    let (status, _) = http("POST", "/api/counters/\(number)/call-next")
+    requestTimes.append(Double(monotonicNanos() - sent) / 1e6)
+    if status != 200 { print("   call-next \(number) answered \(status)") }
+    var heard: UInt64?
+    let deadline = sent + 2_000_000_000
+    while heard == nil, monotonicNanos() < deadline {
+        usleep(2_000)
+        heard = monitor.firstSound(from: start)
+    }
+    if let heard { latencies.append(Double(Int64(heard) - Int64(sent)) / 1e6) } else { unheard += 1 }
+    if CommandLine.arguments.contains("--verbose") { print("   call \(number): \(heard.map { ms(Double(Int64($0) - Int64(sent)) / 1e6) } ?? "not heard")") }
+    usleep(UInt32(max(0, spacing * 1_000 - Int((monotonicNanos() - sent) / 1_000))))
+}
+monitors.forEach { $0.stop() }
+
+// MARK: - Rendering, in-process
+
+let parsed = try SiteFile.parse(site)
+let voice = try CallVoice(site: parsed, audio: audioDirectory, synthesizer: nil)
+var renderTimes: [Double] = []
+var lengths: [Double] = []
+for number in 1...max(calls, 30) {
+    let began = monotonicNanos()
+    let rendered = try voice.render(ticket: TicketLabel(prefix: "A", number: number * 37 % 1000),
+                                    counter: parsed.counters[(number - 1) % parsed.counters.count], recall: number % 5 == 0)
+    renderTimes.append(Double(monotonicNanos() - began) / 1e6)
+    lengths.append(rendered.pcm.seconds)
+}
+
+latencies.sort()
+requestTimes.sort()
+renderTimes.sort()
+
+print("call-next sent → first sound on the zone's monitor (\(latencies.count) calls heard, \(unheard) not within 2 s):")
+print("   p50 \(ms(percentile(latencies, 50)))   p95 \(ms(percentile(latencies, 95)))   max \(ms(latencies.last ?? .nan))   (target p95 ≤ 150 ms: \(percentile(latencies, 95) <= 150 && unheard == 0 ? "met" : "NOT met"))")
+print("the call-next request itself (sent → answer): p50 \(ms(percentile(requestTimes, 50)))   p95 \(ms(percentile(requestTimes, 95)))")
+print("rendering one announcement (chime + call, \(String(format: "%.1f", lengths.reduce(0, +) / Double(lengths.count))) s of audio): p50 \(ms(percentile(renderTimes, 50)))   p95 \(ms(percentile(renderTimes, 95)))")

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import PanggilCore
+import PanggilVoice
+import ServiceLifecycle
+
+/// Makes the loudspeakers follow the queue: every call and recall committed after start-up, by this
+/// process or any other, is rendered for its counter's zone and handed to the announcer; what the
+/// announcer then reports is written to the log as `announcement.started` / `announcement.finished`,
+/// so that screens and staff see whether a call was heard.
+public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
+    private let store: any QueueStore
+    private let voice: CallVoice
+    public let announcer: Announcer
+    private let reports: AsyncStream<AnnouncerReport>
+    private let reporting: AsyncStream<AnnouncerReport>.Continuation
+    private let logger: Logger
+
+    public init(store: any QueueStore, voice: CallVoice, output: any AudioOutput, logger: Logger) {
+        self.store = store
+        self.voice = voice
+        self.logger = logger
+        (reports, reporting) = AsyncStream.makeStream(of: AnnouncerReport.self)
+        var settings = Announcer.Settings()
+        settings.maxAge = .seconds(store.site.speech.maxAgeSeconds)
+        let speakers = Dictionary(uniqueKeysWithValues: store.site.zones.map {
+            ($0.id, Announcer.Speaker(sink: $0.sink, volume: Double($0.volume) / 100))
+        })
+        let reporting = reporting
+        announcer = Announcer(output: output, speakers: speakers, settings: settings, report: { reporting.yield($0) })
+    }
+
+    public func run() async throws {
+        // Calls made before this start are history: a restarted server does not replay them.
+        let start = try await store.logBounds().latest
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.writeReports() }
+            await withTaskGroup(of: Void.self) { playing in
+                playing.addTask { await self.announcer.run() }
+                playing.addTask { await self.follow(after: start) }
+                // The feed ends at shutdown; the announcer then finishes what is playing and stops.
+                await playing.next()
+                playing.cancelAll()
+            }
+            reporting.finish()
+        }
+    }
+
+    private func follow(after seq: Int64) async {
+        do {
+            for try await event in store.feed(after: seq).cancelOnGracefulShutdown() {
+                await announce(event)
+            }
+        } catch {
+            logger.error("the announcer stopped following the log", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func announce(_ event: QueueEvent) async {
+        guard event.type == .ticketCalled || event.type == .ticketRecalled, let ticket = event.ticket,
+              let number = event.counter, let counter = store.site.counter(number) else { return }
+        // Its age counts from the commit, so that a call another process made while this one was busy
+        // is not taken for fresh.
+        let age = max(0, Date().timeIntervalSince(event.at))
+        var request = AnnouncementRequest(id: event.seq, zone: counter.zone, audio: PCM(sampleRate: VoicePack.sampleRate),
+                                          ticket: ticket, counter: number, requestedAt: .now - .seconds(age))
+        do {
+            request.audio = try voice.render(ticket: TicketLabel(prefix: ticket.prefix, number: ticket.number), service: ticket.service,
+                                             counter: counter, recall: event.type == .ticketRecalled).pcm
+        } catch {
+            reporting.yield(.finished(request, .failed, reason: "Tidak bisa dirender: \(error)"))
+            return
+        }
+        await announcer.enqueue(request)
+    }
+
+    private func writeReports() async {
+        for await report in reports {
+            let (type, request, record): (EventType, AnnouncementRequest, AnnouncementRecord)
+            switch report {
+            case .started(let started):
+                (type, request, record) = (.announcementStarted, started, AnnouncementRecord(id: started.id, zone: started.zone))
+            case .finished(let finished, let outcome, let reason):
+                (type, request, record) = (.announcementFinished, finished,
+                                           AnnouncementRecord(id: finished.id, zone: finished.zone, outcome: outcome, reason: reason))
+                let metadata: Logger.Metadata = ["announcement": "\(finished.id)", "zone": "\(finished.zone)",
+                                                 "outcome": "\(outcome.rawValue)", "reason": "\(reason ?? "")"]
+                switch outcome {
+                case .played, .skipped, .interrupted: logger.debug("announcement finished", metadata: metadata)
+                case .failed, .dropped: logger.warning("announcement not heard", metadata: metadata)
+                }
+            }
+            do {
+                _ = try await store.recordAnnouncement(type, record, ticket: request.ticket, counter: request.counter, by: .system)
+            } catch {
+                logger.error("could not log an announcement", metadata: ["announcement": "\(request.id)", "error": "\(error)"])
+            }
+        }
+    }
+}

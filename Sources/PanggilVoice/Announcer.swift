@@ -1,0 +1,194 @@
+import Foundation
+import PanggilCore
+
+/// Something for the loudspeakers of one zone, already rendered.
+public struct AnnouncementRequest: Sendable {
+    public enum Urgency: Int, Sendable, Comparable {
+        /// Ticket calls: in order, one after another.
+        case call
+        /// Emergencies: ahead of every call, cutting off the one playing.
+        case emergency
+
+        public static func < (a: Urgency, b: Urgency) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The id logged with it: the sequence number of the event that asked for it.
+    public var id: Int64
+    public var zone: String
+    public var urgency: Urgency
+    public var audio: PCM
+    /// The ticket called, if it is a call: a second call of a ticket still waiting to be played is
+    /// said once, not twice.
+    public var ticket: TicketRef?
+    public var counter: Int?
+    /// When it was asked for; a request older than the announcer's `maxAge` when its turn comes (the
+    /// loudspeakers were down) is dropped rather than said late.
+    public var requestedAt: ContinuousClock.Instant
+
+    public init(id: Int64, zone: String, urgency: Urgency = .call, audio: PCM, ticket: TicketRef? = nil, counter: Int? = nil,
+                requestedAt: ContinuousClock.Instant = .now) {
+        self.id = id
+        self.zone = zone
+        self.urgency = urgency
+        self.audio = audio
+        self.ticket = ticket
+        self.counter = counter
+        self.requestedAt = requestedAt
+    }
+}
+
+/// What happened to a request, in order per zone: a `started` is always followed by its `finished`.
+public enum AnnouncerReport: Sendable {
+    case started(AnnouncementRequest)
+    case finished(AnnouncementRequest, AnnouncementOutcome, reason: String?)
+}
+
+/// Plays announcements zone by zone: one queue per zone, each played in the order asked, never two at
+/// once in a zone, while different zones play at the same time. Zones that share loudspeakers (one
+/// sink) share a queue, so that they never talk over each other either. An emergency goes ahead of every call
+/// and cuts off the call playing, which then plays again after it (if still fresh). While the sound
+/// server is away requests wait; when it is back those still fresh play and older ones are dropped.
+public actor Announcer {
+    /// The sink name that means the sound server's default sink (a laptop's own speakers).
+    public static let defaultSink = "default"
+
+    public struct Speaker: Sendable, Equatable {
+        /// The sound server's sink for the zone's loudspeakers, or `Announcer.defaultSink`.
+        public var sink: String
+        /// Linear, 0...1.
+        public var volume: Double
+
+        public init(sink: String, volume: Double = 1) {
+            self.sink = sink
+            self.volume = volume
+        }
+    }
+
+    public struct Settings: Sendable {
+        /// A request still waiting after this long is dropped (logged), not played late.
+        public var maxAge: Duration = .seconds(120)
+        /// Pause after a failed attempt before the next, so that a failing stream does not spin.
+        public var retryDelay: Duration = .seconds(1)
+        /// How often a zone whose sound server is away looks again.
+        public var reconnectCheck: Duration = .milliseconds(100)
+
+        public init() {}
+    }
+
+    private let output: any AudioOutput
+    private let speakers: [String: Speaker]
+    private let settings: Settings
+    private let report: @Sendable (AnnouncerReport) -> Void
+
+    // Keyed by sink: one lane per set of loudspeakers.
+    private var queues: [String: [AnnouncementRequest]] = [:]
+    private var playing: [String: (request: AnnouncementRequest, task: Task<Void, any Error>)] = [:]
+    private var idle: [String: CheckedContinuation<Void, Never>] = [:]
+    private var stopped = false
+
+    /// `speakers` maps zone ids to their loudspeakers; `report` is called on the announcer's executor,
+    /// in order, and must not block.
+    public init(output: any AudioOutput, speakers: [String: Speaker], settings: Settings = Settings(),
+                report: @escaping @Sendable (AnnouncerReport) -> Void) {
+        self.output = output
+        self.speakers = speakers
+        self.settings = settings
+        self.report = report
+    }
+
+    /// Plays until the calling task is cancelled; an announcement playing then is finished first.
+    public func run() async {
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for sink in Set(speakers.values.map(\.sink)) {
+                    group.addTask { await self.serve(sink) }
+                }
+            }
+        } onCancel: {
+            Task { await self.stop() }
+        }
+    }
+
+    private func stop() {
+        stopped = true
+        for waiter in idle.values { waiter.resume() }
+        idle = [:]
+    }
+
+    /// Queues a request for its zone's loudspeakers.
+    public func enqueue(_ request: AnnouncementRequest) {
+        guard let sink = speakers[request.zone]?.sink else {
+            report(.finished(request, .failed, reason: "Zona '\(request.zone)' tidak punya pengeras suara."))
+            return
+        }
+        if let ticket = request.ticket, queues[sink, default: []].contains(where: { $0.ticket?.id == ticket.id }) {
+            report(.finished(request, .skipped, reason: "Panggilan tiket ini masih menunggu diumumkan."))
+            return
+        }
+        var queue = queues[sink, default: []]
+        // Behind everything of its urgency or higher, ahead of anything less urgent.
+        let position = queue.firstIndex { $0.urgency < request.urgency } ?? queue.endIndex
+        queue.insert(request, at: position)
+        queues[sink] = queue
+        if let current = playing[sink], current.request.urgency < request.urgency {
+            current.task.cancel()
+        }
+        idle.removeValue(forKey: sink)?.resume()
+    }
+
+    /// Requests waiting (not playing) per sink, for the health check.
+    public var waiting: [String: Int] { queues.mapValues(\.count).filter { $0.value > 0 } }
+
+    private func serve(_ sink: String) async {
+        while !stopped {
+            guard let next = queues[sink]?.first else {
+                await withCheckedContinuation { waiter in
+                    if stopped { waiter.resume() } else { idle[sink] = waiter }
+                }
+                continue
+            }
+            if ContinuousClock.now - next.requestedAt > settings.maxAge {
+                queues[sink]!.removeFirst()
+                report(.finished(next, .dropped, reason: "Tidak diumumkan: menunggu lebih dari \(Self.seconds(settings.maxAge)) detik (pengeras suara tidak tersedia)."))
+                continue
+            }
+            guard output.status.isConnected else {
+                try? await Task.sleep(for: settings.reconnectCheck)
+                continue
+            }
+            queues[sink]!.removeFirst()
+            report(.started(next))
+            let output = output
+            let volume = speakers[next.zone]?.volume ?? 1
+            let task = Task { try await output.play(next.audio, sink: sink == Self.defaultSink ? nil : sink, volume: volume) }
+            playing[sink] = (next, task)
+            let result = await task.result
+            playing[sink] = nil
+            switch result {
+            case .success:
+                report(.finished(next, .played, reason: nil))
+            case .failure(let error) where error is CancellationError:
+                report(.finished(next, .interrupted, reason: "Terpotong oleh pengumuman darurat; diulang setelahnya."))
+                putBack(next)
+            case .failure(let error as AudioOutputError) where error.isUnknownSink:
+                // A missing sink is a configuration mistake: trying again would not help.
+                report(.finished(next, .failed, reason: error.description))
+            case .failure(let error):
+                report(.finished(next, .failed, reason: "\(error)"))
+                putBack(next)
+                try? await Task.sleep(for: settings.retryDelay)
+            }
+        }
+    }
+
+    /// Back at the front of the requests of its urgency, to be played (again) as soon as possible.
+    private func putBack(_ request: AnnouncementRequest) {
+        guard let sink = speakers[request.zone]?.sink else { return }
+        var queue = queues[sink, default: []]
+        let position = queue.firstIndex { $0.urgency <= request.urgency } ?? queue.endIndex
+        queue.insert(request, at: position)
+        queues[sink] = queue
+    }
+
+    private static func seconds(_ duration: Duration) -> Int { Int(duration.components.seconds) }
+}
