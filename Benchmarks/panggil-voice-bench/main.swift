@@ -1,10 +1,11 @@
 // Spoken-call latency benchmark (issue 4): `panggil serve` (release build) plays its calls through a
 // private PulseAudio daemon with one null sink per zone; each zone's monitor is recorded with parecord.
 // For each call: the time from sending `POST /api/counters/N/call-next` to the first non-silent sample
-// arriving from the zone's monitor. Zones take turns so that each call starts on a quiet sink while the
-// other zones may still be speaking, as on a busy day. Also: rendering time per announcement, in-process.
+// arriving from the zone's monitor. Zones take turns so that each call starts on a quiet sink (a call
+// lasts about 7 s; each zone gets one every zones × spacing) while the other zones may still be
+// speaking, as on a busy day. Also: rendering time per announcement, in-process.
 //
-//   scripts/bench voice [--calls 30] [--zones 3] [--spacing-ms 2500]
+//   scripts/bench voice [--calls 30] [--zones 3] [--spacing-ms 3500]
 
 import BenchSupport
 import Foundation
@@ -17,7 +18,7 @@ import Glibc
 
 let calls = Int(option("--calls", "30"))!
 let zones = Int(option("--zones", "3"))!
-let spacing = Int(option("--spacing-ms", "2500"))!
+let spacing = Int(option("--spacing-ms", "3500"))!
 let port = Int(option("--port", "18300"))!
 let panggilBinary = option("--panggil", ".build/release/panggil")
 let audioDirectory = URL(fileURLWithPath: option("--audio", "audio"))
@@ -223,4 +224,5 @@ renderTimes.sort()
 print("call-next sent → first sound on the zone's monitor (\(latencies.count) calls heard, \(unheard) not within 2 s):")
 print("   p50 \(ms(percentile(latencies, 50)))   p95 \(ms(percentile(latencies, 95)))   max \(ms(latencies.last ?? .nan))   (target p95 ≤ 150 ms: \(percentile(latencies, 95) <= 150 && unheard == 0 ? "met" : "NOT met"))")
 print("the call-next request itself (sent → answer): p50 \(ms(percentile(requestTimes, 50)))   p95 \(ms(percentile(requestTimes, 95)))")
-print("rendering one announcement (chime + call, \(String(format: "%.1f", lengths.reduce(0, +) / Double(lengths.count))) s of audio): p50 \(ms(percentile(renderTimes, 50)))   p95 \(ms(percentile(renderTimes, 95)))")
+print(String(format: "rendering one announcement (chime + call, %.1f s of audio): p50 %.3f ms   p95 %.3f ms",
+             lengths.reduce(0, +) / Double(lengths.count), percentile(renderTimes, 50), percentile(renderTimes, 95)))
