@@ -71,6 +71,9 @@ public actor Announcer {
         public var retryDelay: Duration = .seconds(1)
         /// How often a zone whose sound server is away looks again.
         public var reconnectCheck: Duration = .milliseconds(100)
+        /// A play still going this long after its audio should have ended (a suspended or wedged sink)
+        /// is stopped and counted as failed, so that one stuck stream cannot silence a zone for good.
+        public var stallMargin: Duration = .seconds(5)
 
         public init() {}
     }
@@ -84,6 +87,7 @@ public actor Announcer {
     private var queues: [String: [AnnouncementRequest]] = [:]
     private var playing: [String: (request: AnnouncementRequest, task: Task<Void, any Error>)] = [:]
     private var idle: [String: CheckedContinuation<Void, Never>] = [:]
+    private var stalled: Set<String> = []
     private var stopped = false
 
     /// `speakers` maps zone ids to their loudspeakers; `report` is called on the announcer's executor,
@@ -162,11 +166,21 @@ public actor Announcer {
             let volume = speakers[next.zone]?.volume ?? 1
             let task = Task { try await output.play(next.audio, sink: sink == Self.defaultSink ? nil : sink, volume: volume) }
             playing[sink] = (next, task)
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(next.audio.seconds) + settings.stallMargin)
+                stalled.insert(sink)
+                task.cancel()
+            }
             let result = await task.result
+            watchdog.cancel()
             playing[sink] = nil
             switch result {
             case .success:
                 report(.finished(next, .played, reason: nil))
+            case .failure where stalled.remove(sink) != nil:
+                report(.finished(next, .failed, reason: "PulseAudio tidak memutarnya sampai selesai (sink macet atau ditangguhkan)."))
+                putBack(next)
+                try? await Task.sleep(for: settings.retryDelay)
             case .failure(let error) where error is CancellationError:
                 report(.finished(next, .interrupted, reason: "Terpotong oleh pengumuman darurat; diulang setelahnya."))
                 putBack(next)

@@ -18,6 +18,7 @@ final class FakeOutput: AudioOutput, @unchecked Sendable {
     private let lock = NSLock()
     private var connected = true
     private var failuresLeft = 0
+    private var stallsLeft = 0
     private(set) var played: [Played] {
         get { lock.withLock { _played } }
         set { lock.withLock { _played = newValue } }
@@ -27,6 +28,8 @@ final class FakeOutput: AudioOutput, @unchecked Sendable {
     var status: AudioStatus { lock.withLock { connected ? .connected : .connecting(reason: "test") } }
     func setConnected(_ value: Bool) { lock.withLock { connected = value } }
     func failNext(_ count: Int) { lock.withLock { failuresLeft = count } }
+    /// The next `count` plays never end, like a stream on a suspended sink.
+    func stallNext(_ count: Int) { lock.withLock { stallsLeft = count } }
 
     func waitUntilConnected() async {
         while !status.isConnected, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
@@ -45,7 +48,12 @@ final class FakeOutput: AudioOutput, @unchecked Sendable {
             return _played.count - 1
         }
         defer { lock.withLock { _played[index].ended = .now } }
-        try await Task.sleep(for: .milliseconds(pcm.samples.count))
+        let stall = lock.withLock { () -> Bool in
+            guard stallsLeft > 0 else { return false }
+            stallsLeft -= 1
+            return true
+        }
+        try await Task.sleep(for: .milliseconds(stall ? 3_600_000 : pcm.samples.count))
         lock.withLock { _played[index].completed = true }
     }
 }
@@ -183,6 +191,21 @@ struct AnnouncerTests {
         await announcer.enqueue(request(1))
         let lines = await log.wait(for: 4)
         #expect(lines == ["started 1", "failed 1", "started 1", "played 1"])
+    }
+
+    @Test func aStreamThatNeverEndsIsStoppedAndTriedAgain() async throws {
+        output.stallNext(1)
+        var settings = Announcer.Settings()
+        settings.stallMargin = .milliseconds(200)
+        settings.retryDelay = .milliseconds(20)
+        let log = log
+        let announcer = Announcer(output: output, speakers: ["z1": .init(sink: "sink1")], settings: settings, report: { log.record($0) })
+        let running = Task { await announcer.run() }
+        defer { running.cancel() }
+        await announcer.enqueue(request(1))
+        await announcer.enqueue(request(2))
+        let lines = await log.wait(for: 6)
+        #expect(lines == ["started 1", "failed 1", "started 1", "played 1", "started 2", "played 2"])
     }
 
     @Test func aZoneWithoutLoudspeakersIsReportedNotQueued() async throws {

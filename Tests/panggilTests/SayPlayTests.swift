@@ -32,3 +32,29 @@ struct SayPlayTests {
         #expect(played.stderr.contains("PulseAudio tidak tersedia"), "\(played.stderr)")
     }
 }
+
+@Suite("panggil serve and its loudspeakers")
+struct ServeSpeakersTests {
+    @Test func withoutPulseAudioTheServerStillServes() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let server = try await RunningServer(arguments: ["--pulse-server", "unix:\(directory.path)/no-daemon"], in: directory)
+        defer { server.stop() }
+        let health = try await server.get("/healthz")
+        let audio = try #require(health["audio"] as? [String: Any])
+        #expect(audio["state"] as? String == "connecting")
+        #expect((audio["reason"] as? String)?.isEmpty == false)
+        let board = try await server.get("/api/board")
+        #expect(board["counters"] != nil)
+    }
+
+    @Test func aVoicePackMissingAClipStopsStartUpNamingIt() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let audio = directory.appendingPathComponent("audio")
+        try FileManager.default.copyItem(at: Fixtures.audioDirectory, to: audio)
+        try FileManager.default.removeItem(at: audio.appendingPathComponent("voices/id/sebelas.wav"))
+        let refused = try await panggil(["serve", "--audio", audio.path, "--port", "0"], in: directory)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("Paket suara tidak lengkap") && refused.stderr.contains("'sebelas'")
+                && refused.stderr.contains("sebelas.wav"), "\(refused.stderr)")
+    }
+}
