@@ -67,7 +67,10 @@ let package = Package(
         ], path: "Benchmarks/panggil-bench"),
 
         // Fixtures shared by the test targets: small sites, temporary stores, the built binary.
-        .target(name: "PanggilTesting", dependencies: ["PanggilCore", "PanggilSiteFile"], path: "Tests/PanggilTesting"),
+        // Optimised even in test builds: it cross-correlates seconds of recorded audio, which unoptimised
+        // code does slowly enough to starve the suites running beside it.
+        .target(name: "PanggilTesting", dependencies: ["PanggilCore", "PanggilSiteFile"], path: "Tests/PanggilTesting",
+                swiftSettings: [.unsafeFlags(["-O"])]),
 
         // Event-stream fan-out against nginx + nchan: `scripts/bench stream`.
         .executableTarget(name: "panggil-stream-bench", dependencies: [

@@ -87,10 +87,14 @@ final class Playback: @unchecked Sendable {
         }
     }
 
+    /// Writes ahead of what the server asks for, up to a megabyte (about 24 s) at a time: the whole call
+    /// is in memory anyway, and a buffer far ahead means a busy machine that answers a write request
+    /// late cannot put a gap into a call. Starting and cutting off stay as quick, since playback starts
+    /// at the target length and disconnecting drops whatever the server holds.
     private func write(upTo requested: Int) {
         guard let stream, drainOperation == nil else { return }
         let total = samples.count * MemoryLayout<Int16>.size
-        let count = min(requested, total - written)
+        let count = min(max(requested, 1 << 20), total - written)
         if count > 0 {
             let result = samples.withUnsafeBytes { bytes in
                 // A nil free callback makes libpulse copy the bytes, so `samples` need not outlive the call.

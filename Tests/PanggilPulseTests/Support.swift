@@ -48,7 +48,7 @@ func renderedLike() throws -> PCM {
 /// Runs `body` with a private daemon (sinks zona_1 and zona_2) and an output connected to it, and
 /// stops both however `body` ends.
 func withPulse(_ body: (PulseDaemon, PulseOutput, LogCapture) async throws -> Void) async throws {
-    let daemon = try PulseDaemon.start(sinks: ["zona_1", "zona_2"])
+    let daemon = try await PulseDaemon.start(sinks: ["zona_1", "zona_2"])
     defer { daemon.stop() }
     let logs = LogCapture()
     let output = PulseOutput(server: daemon.server, logger: logs.logger)

@@ -88,7 +88,7 @@ struct SpokenCallTests {
     }
 
     func withHall(_ body: (Hall) async throws -> Void) async throws {
-        let daemon = try PulseDaemon.start(sinks: ["zona_1", "zona_2"])
+        let daemon = try await PulseDaemon.start(sinks: ["zona_1", "zona_2"])
         defer { daemon.stop() }
         let output = Self.output(for: daemon)
         defer { output.shutdown() }
@@ -106,7 +106,7 @@ struct SpokenCallTests {
                 let id = try await hall.callNext(client, counter: 1)
                 let logged = try await hall.outcome(of: id)
                 try await Task.sleep(for: .milliseconds(300))
-                let heard = zone1.stop(), elsewhere = zone2.stop()
+                let heard = await zone1.stop(), elsewhere = await zone2.stop()
                 #expect(logged.map(\.type) == [.announcementStarted, .announcementFinished])
                 #expect(logged.last?.announcement == AnnouncementRecord(id: id, zone: "z1", outcome: .played))
                 #expect(logged.allSatisfy { $0.counter == 1 && $0.ticket?.number == 1 })
@@ -127,7 +127,7 @@ struct SpokenCallTests {
                 let ids = try await [first, second].sorted()
                 for id in ids { _ = try await hall.outcome(of: id) }
                 try await Task.sleep(for: .milliseconds(300))
-                let heard = zone1.stop()
+                let heard = await zone1.stop()
                 let order = try await hall.store.events(after: 0, limit: 1_000).filter { $0.type.isAnnouncement }
                     .map { "\($0.type == .announcementStarted ? "start" : "end") \($0.announcement!.id)" }
                 #expect(order == ["start \(ids[0])", "end \(ids[0])", "start \(ids[1])", "end \(ids[1])"], "in commit order")
@@ -147,13 +147,13 @@ struct SpokenCallTests {
                 try await Task.sleep(for: .milliseconds(500))
                 let health = try await client.send(.get, "/healthz")
                 #expect((health["audio"] as? [String: Any])?["state"] as? String == "connecting")
-                try hall.daemon.restart()
+                try await hall.daemon.restart()
                 try await hall.waitForSpeakers(client)
                 let zone1 = try hall.daemon.record(sink: "zona_1")
                 let id = try await hall.callNext(client, counter: 2)
                 let logged = try await hall.outcome(of: id)
                 try await Task.sleep(for: .milliseconds(300))
-                let heard = zone1.stop()
+                let heard = await zone1.stop()
                 #expect(logged.last?.announcement?.outcome == .played)
                 let match = try #require(AudioAnalysis.bestMatch(of: try await hall.audio(of: id, client), in: heard))
                 #expect(match.coefficient > 0.9, "\(match)")
@@ -164,7 +164,7 @@ struct SpokenCallTests {
     /// Emergencies arrive with the broadcasts; the announcer already puts them first. A real stream is
     /// cut off and the call it interrupted is said again, whole, afterwards.
     @Test func anEmergencyCutsOffAPlayingCallWhichThenPlaysAgain() async throws {
-        let daemon = try PulseDaemon.start(sinks: ["zona_1"])
+        let daemon = try await PulseDaemon.start(sinks: ["zona_1"])
         defer { daemon.stop() }
         let output = Self.output(for: daemon)
         defer { output.shutdown() }
@@ -178,13 +178,13 @@ struct SpokenCallTests {
         let recording = try daemon.record(sink: "zona_1")
         await output.waitUntilConnected()
         await announcer.enqueue(AnnouncementRequest(id: 1, zone: "z1", audio: call))
-        #expect(recording.wait(timeout: .seconds(10)) { AudioAnalysis.peak($0) > 1_000 }, "the call is playing")
+        #expect(await recording.wait(timeout: .seconds(10)) { AudioAnalysis.peak($0) > 1_000 }, "the call is playing")
         try await Task.sleep(for: .milliseconds(1_500))
         let raised = ContinuousClock.now
         await announcer.enqueue(AnnouncementRequest(id: 2, zone: "z1", urgency: .emergency, audio: alarm))
         #expect(await reports.wait(for: 6), "\(reports.lines)")
         try await Task.sleep(for: .milliseconds(300))
-        let heard = recording.stop()
+        let heard = await recording.stop()
         #expect(reports.lines == ["started 1", "interrupted 1", "started 2", "played 2", "started 1", "played 1"])
         let alarmHeard = try #require(AudioAnalysis.bestMatch(of: alarm.samples, in: heard))
         #expect(alarmHeard.coefficient > 0.9, "the alarm alone, not mixed with the call: \(alarmHeard)")

@@ -556,3 +556,33 @@ final class ChildRegistry: @unchecked Sendable {
     func add(_ pid: pid_t) { lock.withLock { _ = pids.insert(pid) } }
     func remove(_ pid: pid_t) { lock.withLock { _ = pids.remove(pid) } }
 }
+
+/// The waiting calls again, for async tests: they wait for processes and audio on a thread of their
+/// own, since the concurrency runtime's few threads are shared by every test running at the time and
+/// holding one for seconds stalls the others (and their timing).
+extension PulseDaemon {
+    public static func start(sinks: [String], sampleRate: Int = 22_050) async throws -> PulseDaemon {
+        try await offloaded { try start(sinks: sinks, sampleRate: sampleRate) }
+    }
+
+    public func restart() async throws {
+        try await offloaded { try self.restart() }
+    }
+}
+
+extension PulseDaemon.Recording {
+    public func wait(timeout: Duration, until predicate: @escaping @Sendable ([Int16]) -> Bool) async -> Bool {
+        (try? await offloaded { self.wait(timeout: timeout, until: predicate) }) ?? false
+    }
+
+    @discardableResult
+    public func stop() async -> [Int16] {
+        (try? await offloaded { self.stop() }) ?? []
+    }
+}
+
+private func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}

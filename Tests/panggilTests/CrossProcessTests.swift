@@ -44,7 +44,7 @@ struct CrossProcessTests {
         let numbersA = received.compactMap { $0.ticket?.prefix == "A" ? $0.ticket?.number : nil }
         #expect(Set(numbersA).count == numbersA.count && numbersA.count == processes / 2 + ownWrites)
         // Loose on purpose (the machine is shared); the benchmark measures the real figure.
-        #expect(lateness.max()! < 2.0)
+        #expect(lateness.max()! < 5.0)
     }
 
     @Test func theRunningServerShowsWhatTheCommandLineDoes() async throws {

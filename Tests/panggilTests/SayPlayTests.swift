@@ -5,7 +5,7 @@ import Testing
 @Suite("panggil say --play")
 struct SayPlayTests {
     @Test func aCallIsHeardOnTheDefaultSink() async throws {
-        let daemon = try PulseDaemon.start(sinks: ["zona_1"])
+        let daemon = try await PulseDaemon.start(sinks: ["zona_1"])
         defer { daemon.stop() }
         let directory = Fixtures.temporaryDirectory()
         let wav = directory.appendingPathComponent("call.wav")
@@ -16,7 +16,7 @@ struct SayPlayTests {
         let played = try await panggil(["say", "--ticket", "B-007", "--counter", "5", "--play", "--pulse-server", daemon.server],
                                        in: directory)
         try await Task.sleep(for: .milliseconds(300))
-        let heard = recording.stop()
+        let heard = await recording.stop()
         #expect(played.status == 0, "\(played.stderr)")
         #expect(played.stdout.contains("diputar"))
         let reference = try WAV(Data(contentsOf: wav)).samples
