@@ -24,6 +24,8 @@ public struct AnnouncementRequest: Sendable {
     /// When it was asked for; a request older than the announcer's `maxAge` when its turn comes (the
     /// loudspeakers were down) is dropped rather than said late.
     public var requestedAt: ContinuousClock.Instant
+    /// Failed attempts so far.
+    var failures = 0
 
     public init(id: Int64, zone: String, urgency: Urgency = .call, audio: PCM, ticket: TicketRef? = nil, counter: Int? = nil,
                 requestedAt: ContinuousClock.Instant = .now) {
@@ -74,6 +76,9 @@ public actor Announcer {
         /// A play still going this long after its audio should have ended (a suspended or wedged sink)
         /// is stopped and counted as failed, so that one stuck stream cannot silence a zone for good.
         public var stallMargin: Duration = .seconds(5)
+        /// Failed attempts after which a request is given up, so that one that keeps failing does not
+        /// hold up every call behind it until they all grow stale.
+        public var maxFailures = 3
 
         public init() {}
     }
@@ -100,7 +105,8 @@ public actor Announcer {
         self.report = report
     }
 
-    /// Plays until the calling task is cancelled; an announcement playing then is finished first.
+    /// Plays until the calling task is cancelled; an announcement playing then is finished first, and
+    /// those still waiting are reported dropped.
     public func run() async {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
@@ -117,6 +123,10 @@ public actor Announcer {
         stopped = true
         for waiter in idle.values { waiter.resume() }
         idle = [:]
+        for request in queues.values.joined() {
+            report(.finished(request, .dropped, reason: "Tidak diumumkan: server berhenti."))
+        }
+        queues = [:]
     }
 
     /// Queues a request for its zone's loudspeakers.
@@ -125,11 +135,19 @@ public actor Announcer {
             report(.finished(request, .failed, reason: "Zona '\(request.zone)' tidak punya pengeras suara."))
             return
         }
-        if let ticket = request.ticket, queues[sink, default: []].contains(where: { $0.ticket?.id == ticket.id }) {
-            report(.finished(request, .skipped, reason: "Panggilan tiket ini masih menunggu diumumkan."))
+        var queue = queues[sink, default: []]
+        if let ticket = request.ticket, let waiting = queue.firstIndex(where: { $0.ticket?.id == ticket.id }) {
+            if queue[waiting].counter == request.counter {
+                report(.finished(request, .skipped, reason: "Panggilan tiket ini masih menunggu diumumkan."))
+            } else {
+                // Called again at another counter before the first call was said: only the newer one
+                // is true, and it takes the older one's turn.
+                report(.finished(queue[waiting], .skipped, reason: "Diganti panggilan yang lebih baru ke loket lain."))
+                queue[waiting] = request
+                queues[sink] = queue
+            }
             return
         }
-        var queue = queues[sink, default: []]
         // Behind everything of its urgency or higher, ahead of anything less urgent.
         let position = queue.firstIndex { $0.urgency < request.urgency } ?? queue.endIndex
         queue.insert(request, at: position)
@@ -144,7 +162,7 @@ public actor Announcer {
     public var waiting: [String: Int] { queues.mapValues(\.count).filter { $0.value > 0 } }
 
     private func serve(_ sink: String) async {
-        while !stopped {
+        while !stopped, !Task.isCancelled {
             guard let next = queues[sink]?.first else {
                 await withCheckedContinuation { waiter in
                     if stopped { waiter.resume() } else { idle[sink] = waiter }
@@ -153,7 +171,7 @@ public actor Announcer {
             }
             if ContinuousClock.now - next.requestedAt > settings.maxAge {
                 queues[sink]!.removeFirst()
-                report(.finished(next, .dropped, reason: "Tidak diumumkan: menunggu lebih dari \(Self.seconds(settings.maxAge)) detik (pengeras suara tidak tersedia)."))
+                report(.finished(next, .dropped, reason: "Tidak diumumkan: sudah menunggu lebih dari \(Self.seconds(settings.maxAge)) detik di antrean pengeras suara."))
                 continue
             }
             guard output.status.isConnected else {
@@ -173,32 +191,44 @@ public actor Announcer {
             }
             let result = await task.result
             watchdog.cancel()
+            // Taken at once: a watchdog that fired as the play succeeded must not mark the next failure.
+            let wasStalled = stalled.remove(sink) != nil
             playing[sink] = nil
             switch result {
             case .success:
                 report(.finished(next, .played, reason: nil))
-            case .failure where stalled.remove(sink) != nil:
-                report(.finished(next, .failed, reason: "PulseAudio tidak memutarnya sampai selesai (sink macet atau ditangguhkan)."))
-                putBack(next)
-                try? await Task.sleep(for: settings.retryDelay)
+            case .failure where wasStalled:
+                await retry(next, after: "PulseAudio tidak memutarnya sampai selesai (sink macet atau ditangguhkan).")
             case .failure(let error) where error is CancellationError:
-                report(.finished(next, .interrupted, reason: "Terpotong oleh pengumuman darurat; diulang setelahnya."))
+                report(.finished(next, .interrupted, reason: "Terpotong oleh pengumuman darurat; diulang setelahnya bila belum kedaluwarsa."))
                 putBack(next)
-            case .failure(let error as AudioOutputError) where error.isUnknownSink:
-                // A missing sink is a configuration mistake: trying again would not help.
-                report(.finished(next, .failed, reason: error.description))
             case .failure(let error):
-                report(.finished(next, .failed, reason: "\(error)"))
-                putBack(next)
-                try? await Task.sleep(for: settings.retryDelay)
+                // A missing sink is retried too: after a restart of the sound server, or a speaker plugged
+                // back in, the sink can appear a moment after the connection.
+                await retry(next, after: "\(error)")
             }
         }
     }
 
-    /// Back at the front of the requests of its urgency, to be played (again) as soon as possible.
+    /// Logs a failed attempt and, unless the request has failed too often, tries it again shortly.
+    private func retry(_ request: AnnouncementRequest, after reason: String) async {
+        var request = request
+        request.failures += 1
+        guard request.failures < settings.maxFailures else {
+            report(.finished(request, .failed, reason: "\(reason) Tidak dicoba lagi setelah \(request.failures) kali."))
+            return
+        }
+        report(.finished(request, .failed, reason: reason))
+        putBack(request)
+        try? await Task.sleep(for: settings.retryDelay)
+    }
+
+    /// Back at the front of the requests of its urgency, to be played (again) as soon as possible;
+    /// unless the same ticket's call already waits, which will say it.
     private func putBack(_ request: AnnouncementRequest) {
         guard let sink = speakers[request.zone]?.sink else { return }
         var queue = queues[sink, default: []]
+        if let ticket = request.ticket, queue.contains(where: { $0.ticket?.id == ticket.id }) { return }
         let position = queue.firstIndex { $0.urgency <= request.urgency } ?? queue.endIndex
         queue.insert(request, at: position)
         queues[sink] = queue

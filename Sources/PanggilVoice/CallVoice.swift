@@ -49,8 +49,12 @@ public struct CallVoice: Sendable {
                         continue
                     }
                     do {
-                        renderer.siteClips[clip] = try synthesizer.synthesize(service.spokenName, language: language)
+                        let said = try synthesizer.synthesize(service.spokenName, language: language)
                             .resampled(to: pack.sampleRate).trimmed()
+                        if said.samples.isEmpty {
+                            problems.append("nama layanan '\(service.spokenName)' diucapkan hening oleh espeak-ng")
+                        }
+                        renderer.siteClips[clip] = said
                     } catch {
                         problems.append("nama layanan '\(service.spokenName)' tidak bisa diucapkan: \(error)")
                     }

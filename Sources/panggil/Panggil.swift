@@ -1,7 +1,24 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Panggil: AsyncParsableCommand {
+    static func main() async {
+        // A helper program (espeak-ng) that exits before reading its input must surface as a write
+        // error, not end the server with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "panggil",
         abstract: "Panggil: layar antrian dan panggilan suara untuk Mal Pelayanan Publik.",

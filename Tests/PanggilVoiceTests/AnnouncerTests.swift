@@ -97,11 +97,11 @@ struct AnnouncerTests {
     }
 
     /// `milliseconds` long for the fake output.
-    func request(_ id: Int64, zone: String = "z1", ticket: Int64? = nil, milliseconds: Int = 60,
+    func request(_ id: Int64, zone: String = "z1", ticket: Int64? = nil, counter: Int? = nil, milliseconds: Int = 60,
                  urgency: AnnouncementRequest.Urgency = .call, requestedAt: ContinuousClock.Instant = .now) -> AnnouncementRequest {
         let ref = ticket.map { TicketRef(id: $0, prefix: "A", number: Int($0), day: LocalDate(year: 2026, month: 11, day: 30), service: "A", priority: false) }
         return AnnouncementRequest(id: id, zone: zone, urgency: urgency, audio: PCM(sampleRate: 1000, samples: Array(repeating: 1, count: milliseconds)),
-                                   ticket: ref, requestedAt: requestedAt)
+                                   ticket: ref, counter: counter, requestedAt: requestedAt)
     }
 
     @Test func callsInOneZonePlayInOrderWithoutOverlapping() async throws {
@@ -191,6 +191,30 @@ struct AnnouncerTests {
         await announcer.enqueue(request(1))
         let lines = await log.wait(for: 4)
         #expect(lines == ["started 1", "failed 1", "started 1", "played 1"])
+    }
+
+    @Test func aTicketCalledAgainAtAnotherCounterIsSaidWithTheNewCounterOnly() async throws {
+        let announcer = announcer()
+        let running = Task { await announcer.run() }
+        defer { running.cancel() }
+        await announcer.enqueue(request(1, ticket: 7, counter: 1, milliseconds: 300))
+        #expect(await log.wait(for: 1) == ["started 1"])
+        await announcer.enqueue(request(2, ticket: 8, counter: 1))
+        await announcer.enqueue(request(3, ticket: 9, counter: 1))
+        await announcer.enqueue(request(4, ticket: 8, counter: 2))  // requeued and called elsewhere
+        let lines = await log.wait(for: 7)
+        #expect(lines == ["started 1", "skipped 2", "played 1", "started 4", "played 4", "started 3", "played 3"])
+    }
+
+    @Test func aRequestThatKeepsFailingIsGivenUpSoTheRestCanPlay() async throws {
+        output.failNext(3)
+        let announcer = announcer()
+        let running = Task { await announcer.run() }
+        defer { running.cancel() }
+        await announcer.enqueue(request(1))
+        await announcer.enqueue(request(2))
+        let lines = await log.wait(for: 8)
+        #expect(lines == ["started 1", "failed 1", "started 1", "failed 1", "started 1", "failed 1", "started 2", "played 2"])
     }
 
     @Test func aStreamThatNeverEndsIsStoppedAndTriedAgain() async throws {
