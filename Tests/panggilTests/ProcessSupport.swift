@@ -12,6 +12,14 @@ struct Finished {
 
 /// Runs `panggil` with arguments to the end.
 func panggil(_ arguments: [String], in directory: URL? = nil) async throws -> Finished {
+    // Waiting for a process blocks its thread: on a thread of its own, since the concurrency runtime's
+    // few threads are shared by every test running at the time and holding one stalls the others.
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try runPanggil(arguments, in: directory) }) }
+    }
+}
+
+private func runPanggil(_ arguments: [String], in directory: URL?) throws -> Finished {
     let process = Process()
     process.executableURL = Fixtures.panggilBinary
     process.arguments = arguments
@@ -20,20 +28,24 @@ func panggil(_ arguments: [String], in directory: URL? = nil) async throws -> Fi
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // Read before waiting, so that a chatty process cannot fill the pipe and stall; on threads of their
-    // own, since a blocking read must not hold one of the few threads every other test runs on.
-    async let stdout = readToEnd(out)
-    async let stderr = readToEnd(err)
-    let (o, e) = await (stdout, stderr)
+    // Read both before waiting, so that a chatty process cannot fill a pipe and stall.
+    let errors = Collected()
+    let errorsRead = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        errors.data = try? err.fileHandleForReading.readToEnd()
+        errorsRead.signal()
+    }
+    let o = try? out.fileHandleForReading.readToEnd()
+    errorsRead.wait()
+    let e = errors.data
     process.waitUntilExit()
     return Finished(status: process.terminationStatus, stdout: String(decoding: o ?? Data(), as: UTF8.self),
                     stderr: String(decoding: e ?? Data(), as: UTF8.self))
 }
 
-private func readToEnd(_ pipe: Pipe) async -> Data? {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: try? pipe.fileHandleForReading.readToEnd()) }
-    }
+/// Written by one thread, read by another after a semaphore says it is done.
+private final class Collected: @unchecked Sendable {
+    var data: Data?
 }
 
 /// `panggil serve` in the background on a free port, stopped when the test ends.
