@@ -155,9 +155,8 @@ server.standardError = server.standardOutput
 try server.run()
 defer { server.terminate(); server.waitUntilExit() }
 
-func http(_ method: String, _ path: String, _ body: String = "") -> (Int, String) {
-    let (status, response) = loopbackRequest(port: port, method: method, path: path, body: body)
-    return (status, response)
+func http(_ method: String, _ path: String, _ body: String = "") -> (status: Int, response: String) {
+    loopbackRequest(port: port, method: method, path: path, body: body)
 }
 
 var ready = false

@@ -29,7 +29,7 @@ struct AnnouncementAPI: Sendable {
             guard file.hasSuffix(".wav"), let id = Int64(file.dropLast(4)) else {
                 throw APIError(.notFound, "announcement_not_found", "Pengumuman '\(file)' tidak ada (contoh: /api/announcements/1000000042.wav).")
             }
-            let (rendered, _) = try await renderCall(logged: id)
+            let rendered = try await renderCall(logged: id)
             var headers = HTTPFields()
             headers[.contentType] = "audio/wav"
             // The log never changes, so neither does a call's audio (until the voice pack does).
@@ -46,14 +46,12 @@ struct AnnouncementAPI: Sendable {
     }
 
     /// The call or recall logged as event `id`, rendered as the loudspeakers said it.
-    private func renderCall(logged id: Int64) async throws -> (RenderedAnnouncement, QueueEvent) {
-        let notFound = APIError(.notFound, "announcement_not_found", "Tidak ada panggilan dengan nomor pengumuman \(id).")
+    private func renderCall(logged id: Int64) async throws -> RenderedAnnouncement {
         guard id > 0, let event = try await store.events(after: id - 1, limit: 1).first, event.seq == id,
-              event.type == .ticketCalled || event.type == .ticketRecalled,
-              let ticket = event.ticket, let counter = event.counter.flatMap(store.site.counter) else { throw notFound }
-        let rendered = try voice.render(ticket: TicketLabel(prefix: ticket.prefix, number: ticket.number), service: ticket.service,
-                                        counter: counter, recall: event.type == .ticketRecalled)
-        return (rendered, event)
+              let rendered = try voice.render(call: event) else {
+            throw APIError(.notFound, "announcement_not_found", "Tidak ada panggilan dengan nomor pengumuman \(id).")
+        }
+        return rendered
     }
 }
 

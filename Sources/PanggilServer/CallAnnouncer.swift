@@ -65,8 +65,8 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         var request = AnnouncementRequest(id: event.seq, zone: counter.zone, audio: PCM(sampleRate: VoicePack.sampleRate),
                                           ticket: ticket, counter: number, requestedAt: .now - .seconds(age))
         do {
-            request.audio = try voice.render(ticket: TicketLabel(prefix: ticket.prefix, number: ticket.number), service: ticket.service,
-                                             counter: counter, recall: event.type == .ticketRecalled).pcm
+            guard let rendered = try voice.render(call: event) else { return }
+            request.audio = rendered.pcm
         } catch {
             reporting.yield(.finished(request, .failed, reason: "Tidak bisa dirender: \(error)"))
             return

@@ -30,10 +30,6 @@ public enum AudioOutputError: Error, Equatable, CustomStringConvertible {
     /// The stream failed for another reason.
     case failed(String)
 
-    public var isUnknownSink: Bool {
-        if case .unknownSink = self { true } else { false }
-    }
-
     public var description: String {
         switch self {
         case .disconnected(let reason): "PulseAudio tidak tersambung: \(reason)"

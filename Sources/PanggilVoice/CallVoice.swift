@@ -78,6 +78,14 @@ public struct CallVoice: Sendable {
         }
     }
 
+    /// The logged call or recall `event` as the loudspeakers say it; nil for any other event.
+    public func render(call event: QueueEvent) throws -> RenderedAnnouncement? {
+        guard event.type == .ticketCalled || event.type == .ticketRecalled, let ticket = event.ticket,
+              let counter = event.counter.flatMap(site.counter) else { return nil }
+        return try render(ticket: TicketLabel(prefix: ticket.prefix, number: ticket.number), service: ticket.service,
+                          counter: counter, recall: event.type == .ticketRecalled)
+    }
+
     /// One buffer: the chime, then the call in each spoken language, all of it as many times as the
     /// site says calls.
     public func render(ticket: TicketLabel, service: String? = nil, counter: Counter, recall: Bool) throws -> RenderedAnnouncement {
