@@ -13,6 +13,8 @@ public struct Board: Sendable, Equatable {
     public var queues: [String: ServiceQueue]
     /// Newest first, at most `recentCallLimit`.
     public var recentCalls: [Call]
+    /// Notices and emergencies now active, oldest first. They outlive the day they started on.
+    public var broadcasts: [Broadcast] = []
 
     /// An empty board for a site: every counter closed, every queue empty.
     public init(site: Site, day: LocalDate, seq: Int64 = 0) {
@@ -114,6 +116,13 @@ extension Board {
         rollOver(to: event.day)
         defer { seq = max(seq, event.seq) }
         if event.type.isAnnouncement { return }
+        if event.type.isBroadcast {
+            if let broadcast = event.broadcast {
+                broadcasts.removeAll { $0.id == broadcast.id }
+                if event.type == .broadcastStarted { broadcasts.append(broadcast) }
+            }
+            return
+        }
         if event.type == .counterChanged {
             if let number = event.counter, let state = event.counterState {
                 counters[number]?.state = state
@@ -156,7 +165,7 @@ extension Board {
             enqueue(ticket, at: event.at)
         case .ticketCancelled:
             dequeue(ticket)
-        case .counterChanged, .announcementStarted, .announcementFinished:
+        case .counterChanged, .announcementStarted, .announcementFinished, .broadcastStarted, .broadcastEnded:
             break
         }
     }

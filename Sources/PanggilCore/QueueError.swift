@@ -14,6 +14,8 @@ public struct QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case sameService = "same_service"
         case quotaReached = "quota_reached"
         case serviceClosed = "service_closed"
+        case broadcastNotFound = "broadcast_not_found"
+        case invalidBroadcast = "invalid_broadcast"
     }
 
     /// What kind of refusal this is, so that transports pick a fitting status.
@@ -33,8 +35,8 @@ public struct QueueError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind {
         switch code {
-        case .unknownService, .unknownCounter, .unknownZone, .ticketNotFound: .notFound
-        case .sameService, .serviceNotServed: .invalid
+        case .unknownService, .unknownCounter, .unknownZone, .ticketNotFound, .broadcastNotFound: .notFound
+        case .sameService, .serviceNotServed, .invalidBroadcast: .invalid
         case .invalidState, .queueEmpty, .counterClosed, .counterBusy, .quotaReached, .serviceClosed: .conflict
         }
     }

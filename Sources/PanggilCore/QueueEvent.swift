@@ -17,9 +17,15 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case announcementStarted = "announcement.started"
     /// It ended: played, or failed, dropped, interrupted or skipped (with the reason).
     case announcementFinished = "announcement.finished"
+    /// A notice or an emergency message began (see `Broadcast`).
+    case broadcastStarted = "broadcast.started"
+    case broadcastEnded = "broadcast.ended"
 
     /// Announcement events record what the loudspeakers did; they change no ticket or counter.
     public var isAnnouncement: Bool { self == .announcementStarted || self == .announcementFinished }
+
+    /// Broadcast events concern no ticket or counter either.
+    public var isBroadcast: Bool { self == .broadcastStarted || self == .broadcastEnded }
 }
 
 /// How an announcement ended.
@@ -90,11 +96,13 @@ public struct QueueEvent: Sendable, Equatable {
     public var fromService: String?
     /// For `announcement.*` events.
     public var announcement: AnnouncementRecord?
+    /// For `broadcast.*` events: the broadcast as started.
+    public var broadcast: Broadcast?
 
     public init(
         seq: Int64, at: Date, day: LocalDate, type: EventType, actor: EventActor, ticket: TicketRef? = nil,
         counter: Int? = nil, counterState: CounterState? = nil, fromService: String? = nil,
-        announcement: AnnouncementRecord? = nil
+        announcement: AnnouncementRecord? = nil, broadcast: Broadcast? = nil
     ) {
         self.seq = seq
         self.at = at
@@ -106,5 +114,6 @@ public struct QueueEvent: Sendable, Equatable {
         self.counterState = counterState
         self.fromService = fromService
         self.announcement = announcement
+        self.broadcast = broadcast
     }
 }

@@ -35,6 +35,11 @@ public protocol QueueStore: Sendable {
     func recordAnnouncement(
         _ type: EventType, _ record: AnnouncementRecord, ticket: TicketRef?, counter: Int?, by actor: EventActor
     ) async throws -> QueueEvent
+    /// Starts a notice or emergency for `zones` (empty: every zone). The text is trimmed; empty or longer
+    /// than `Broadcast.maxTextLength` is refused, as is an unknown zone.
+    func startBroadcast(kind: BroadcastKind, text: String, zones: [String], by actor: EventActor) async throws -> Broadcast
+    /// Ends an active broadcast; ending one that is not active is refused (`broadcast_not_found`).
+    func endBroadcast(_ id: Int64, by actor: EventActor) async throws -> Broadcast
 
     func ticket(_ selector: TicketSelector) async throws -> Ticket
     func ticket(publicCode: String) async throws -> Ticket?

@@ -17,11 +17,16 @@ public struct Site: Sendable, Equatable {
     public var enforceHours: Bool
     /// How calls are said on the loudspeakers.
     public var speech: SpeechSettings
+    /// Named screen setups, opened as `/d/{name}`.
+    public var displays: [Display]
+    /// An image file shown on the displays (resolved against the site file's folder); the shipped
+    /// mark when unset.
+    public var logo: String?
 
     public init(
         name: String, timeZone: TimeZone, languages: [String] = ["id"], agencies: [Agency], services: [Service],
         counters: [Counter], zones: [Zone], callPolicy: CallPolicy = .priorityFirst, hours: WeeklyHours? = nil,
-        enforceHours: Bool = true, speech: SpeechSettings = SpeechSettings()
+        enforceHours: Bool = true, speech: SpeechSettings = SpeechSettings(), displays: [Display] = [], logo: String? = nil
     ) {
         self.name = name
         self.timeZone = timeZone
@@ -34,6 +39,8 @@ public struct Site: Sendable, Equatable {
         self.hours = hours
         self.enforceHours = enforceHours
         self.speech = speech
+        self.displays = displays
+        self.logo = logo
     }
 
     public func service(_ code: String) -> Service? {
@@ -47,6 +54,10 @@ public struct Site: Sendable, Equatable {
 
     public func zone(_ id: String) -> Zone? {
         zones.first { $0.id == id }
+    }
+
+    public func display(_ name: String) -> Display? {
+        displays.first { $0.name == name }
     }
 
     /// The languages calls are said in, in order.

@@ -104,6 +104,53 @@ extension Site {
         for (i, service) in services.enumerated() where !counters.contains(where: { $0.services.contains(service.code) }) {
             problems.append(SiteProblem("services[\(i)]", "layanan '\(service.code)' tidak dilayani loket mana pun"))
         }
+        problems += displayProblems(zoneIDs: zoneIDs, codes: codes, numbers: numbers)
+        return problems
+    }
+
+    private func displayProblems(zoneIDs: [String: Int], codes: [String: Int], numbers: [Int: Int]) -> [SiteProblem] {
+        var problems: [SiteProblem] = []
+        var names: [String: Int] = [:]
+        var speakers: [String: Int] = [:]
+        for (i, display) in displays.enumerated() {
+            let field = "displays[\(i)]"
+            func fail(_ key: String, _ message: String) { problems.append(SiteProblem("\(field)\(key)", message)) }
+            let slug = !display.name.isEmpty && display.name.count <= 40
+                && display.name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            if !slug { fail(".name", "nama tampilan '\(display.name)' harus huruf kecil, angka atau '-' (contoh: lobi-1)") }
+            if let first = names[display.name] {
+                fail(".name", "nama tampilan '\(display.name)' sudah dipakai oleh displays[\(first)]")
+            } else { names[display.name] = i }
+            if let zone = display.zone, zoneIDs[zone] == nil { fail(".zone", "zona '\(zone)' tidak ada di zones") }
+            for (j, code) in (display.services ?? []).enumerated() where codes[code] == nil {
+                fail(".services[\(j)]", "layanan '\(code)' tidak ada di services")
+            }
+            for (j, number) in (display.counters ?? []).enumerated() where numbers[number] == nil {
+                fail(".counters[\(j)]", "loket \(number) tidak ada di counters")
+            }
+            if display.layout == .counter {
+                if let number = display.counter {
+                    if numbers[number] == nil { fail(".counter", "loket \(number) tidak ada di counters") }
+                } else {
+                    fail(".counter", "tampilan loket harus menyebut nomor loketnya (counter: 3)")
+                }
+            } else if display.counter != nil {
+                fail(".counter", "hanya untuk layout counter; tampilan lain memakai counters: [..]")
+            }
+            if !supportedLanguages.contains(display.language) {
+                fail(".language", "bahasa '\(display.language)' tidak didukung (pilih: id, en)")
+            }
+            if display.speaker {
+                // Two TVs of one zone both playing every call would talk over each other.
+                if let zone = display.zone {
+                    if let first = speakers[zone] {
+                        fail(".speaker", "zona '\(zone)' sudah punya tampilan bersuara: displays[\(first)]; hanya satu per zona")
+                    } else { speakers[zone] = i }
+                } else {
+                    fail(".speaker", "tampilan bersuara harus menyebut zonanya (zone: ...)")
+                }
+            }
+        }
         return problems
     }
 }

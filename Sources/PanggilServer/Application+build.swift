@@ -10,11 +10,18 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var stream: StreamConfiguration
+    /// The `display-layouts` folder with the public pages; without it only the API is served.
+    public var layouts: URL?
+    /// The site's logo file; the layouts' own mark when nil.
+    public var logo: URL?
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, stream: StreamConfiguration = StreamConfiguration()) {
+    public init(host: String = "0.0.0.0", port: Int = 8080, stream: StreamConfiguration = StreamConfiguration(),
+                layouts: URL? = nil, logo: URL? = nil) {
         self.host = host
         self.port = port
         self.stream = stream
+        self.layouts = layouts
+        self.logo = logo
     }
 }
 
@@ -34,7 +41,8 @@ public func buildApplication(
         services.append(announcer)
         speakers = Speakers(output: audio, announcer: announcer.announcer)
     }
-    let router = buildRouter(store: store, board: board, voice: voice, speakers: speakers)
+    let pages = DisplayPages(site: store.site, layouts: configuration.layouts, logo: configuration.logo)
+    let router = buildRouter(store: store, board: board, voice: voice, speakers: speakers, pages: pages)
     let streams = StreamServer(store: store, board: board, configuration: configuration.stream)
     return Application(
         router: router,
@@ -51,10 +59,16 @@ struct Speakers: Sendable {
     let announcer: Announcer
 }
 
-func buildRouter(store: any QueueStore, board: LiveBoard, voice: CallVoice? = nil, speakers: Speakers? = nil) -> Router<PanggilRequestContext> {
+func buildRouter(
+    store: any QueueStore, board: LiveBoard, voice: CallVoice? = nil, speakers: Speakers? = nil, pages: DisplayPages? = nil
+) -> Router<PanggilRequestContext> {
     let router = Router(context: PanggilRequestContext.self)
     router.add(middleware: ErrorMiddleware())
+    // Inside the error middleware: a path no route knows is looked up among the layouts' files first.
+    if let files = pages?.middleware { router.add(middleware: files) }
     QueueAPI(store: store, board: board, speakers: speakers).register(on: router)
+    BroadcastAPI(store: store, board: board).register(on: router)
     if let voice { AnnouncementAPI(store: store, voice: voice).register(on: router) }
+    pages?.register(on: router)
     return router
 }

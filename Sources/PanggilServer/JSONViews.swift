@@ -157,6 +157,7 @@ struct BoardJSON: Codable, Equatable {
     var counters: [CounterLine]
     var services: [ServiceLine]
     var recentCalls: [Call]
+    var broadcasts: [BroadcastJSON]
 
     init(_ board: Board, site: PanggilCore.Site, time: Timestamps) {
         self.site = Site(name: site.name, timezone: site.timeZone.identifier)
@@ -170,18 +171,41 @@ struct BoardJSON: Codable, Equatable {
                 ticket: view.ticket.map { TicketRefJSON($0, site: site) }, ticketState: view.ticketState?.rawValue,
                 since: view.since.map(time.callAsFunction))
         }
-        services = site.services.map { service in
-            let queue = board.queues[service.code] ?? Board.ServiceQueue(service: service.code)
-            return ServiceLine(
-                code: service.code, name: service.name, agency: service.agency, waiting: queue.waiting.count,
-                priorityWaiting: queue.priorityWaiting,
-                estimatedWaitMinutes: minutes(board.estimatedWaitSeconds(ahead: queue.waiting.count, service: service, site: site)),
-                nowServing: queue.lastCalled.map { TicketRefJSON($0, site: site) })
-        }
+        services = site.services.map { ServiceLine($0, board: board, site: site) }
         recentCalls = board.recentCalls.map { call in
             Call(ticket: TicketRefJSON(call.ticket, site: site), counter: CounterJSON(call.counter, site: site),
                  at: time(call.at), recall: call.isRecall)
         }
+        broadcasts = board.broadcasts.map { BroadcastJSON($0, time: time) }
+    }
+}
+
+extension BoardJSON.ServiceLine {
+    /// A service's queue line: waiting counts, the estimate and the number called last.
+    init(_ service: Service, board: Board, site: Site) {
+        let queue = board.queues[service.code] ?? Board.ServiceQueue(service: service.code)
+        self.init(
+            code: service.code, name: service.name, agency: service.agency, waiting: queue.waiting.count,
+            priorityWaiting: queue.priorityWaiting,
+            estimatedWaitMinutes: minutes(board.estimatedWaitSeconds(ahead: queue.waiting.count, service: service, site: site)),
+            nowServing: queue.lastCalled.map { TicketRefJSON($0, site: site) })
+    }
+}
+
+/// A notice or emergency: `{id, kind, text, zones, startedAt}`; `zones` empty means every zone.
+struct BroadcastJSON: Codable, Equatable {
+    var id: Int64
+    var kind: String
+    var text: String
+    var zones: [String]
+    var startedAt: String
+
+    init(_ broadcast: Broadcast, time: Timestamps) {
+        id = broadcast.id
+        kind = broadcast.kind.rawValue
+        text = broadcast.text
+        zones = broadcast.zones
+        startedAt = time(broadcast.startedAt)
     }
 }
 

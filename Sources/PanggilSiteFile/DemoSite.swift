@@ -87,4 +87,13 @@ counters:
   - {number: 20, zone: lantai-3, services: [N], destination: meja}
   - {number: 21, zone: lantai-3, services: [P], destination: meja}
   - {number: 22, zone: lantai-3, services: [R], destination: ruang}
+
+# Screens: point a TV's browser at http://<server>:8080/d/<name> (e.g. /d/lobi). `speaker: true` makes
+# one display per zone play that zone's calls through the TV's own speakers.
+displays:
+  - {name: lobi, layout: hall, zone: lantai-1, title: Lantai 1}
+  - {name: lantai-2, layout: hall, zone: lantai-2, title: Lantai 2, theme: light}
+  - {name: lantai-3, layout: portrait, zone: lantai-3, title: Lantai 3}
+  - {name: loket-1, layout: counter, counter: 1}
+  - {name: loket-3, layout: counter, counter: 3}
 """#

@@ -67,7 +67,7 @@ private struct Reader {
     mutating func site(_ node: Node) -> Site? {
         guard let map = mapping(node, "(akar)", allowed: [
             "name", "timezone", "languages", "enforce_hours", "call_policy", "hours", "speech",
-            "zones", "agencies", "services", "counters",
+            "zones", "agencies", "services", "counters", "displays", "logo",
         ]) else { return nil }
         let name = string(map["name"], "name") ?? ""
         var timeZone = TimeZone(identifier: "Asia/Jakarta")!
@@ -86,9 +86,11 @@ private struct Reader {
         let agencies = list(map["agencies"], "agencies").enumerated().compactMap { agency($1, "agencies[\($0)]") }
         let services = list(map["services"], "services").enumerated().compactMap { service($1, "services[\($0)]") }
         let counters = list(map["counters"], "counters").enumerated().compactMap { counter($1, "counters[\($0)]") }
+        let displays = map["displays"].map { list($0, "displays").enumerated().compactMap { display($1, "displays[\($0)]") } } ?? []
+        let logo = string(map["logo"], "logo", required: false)
         return Site(name: name, timeZone: timeZone, languages: languages, agencies: agencies, services: services,
                     counters: counters, zones: zones, callPolicy: policy, hours: hours, enforceHours: enforceHours,
-                    speech: speech)
+                    speech: speech, displays: displays, logo: logo)
     }
 
     /// `{numbers: value, say_service: false, repeat: 1, max_age_seconds: 120, languages: [id]}`.
@@ -141,6 +143,38 @@ private struct Reader {
         return Counter(number: number, name: string(map["name"], "\(field).name", required: false),
                        zone: string(map["zone"], "\(field).zone") ?? "", services: services,
                        destination: string(map["destination"], "\(field).destination", required: false) ?? "loket")
+    }
+
+    /// `{name: lobi, layout: hall, zone: lantai-1, theme: dark}`; see `docs/site-file.md`.
+    mutating func display(_ node: Node, _ field: String) -> Display? {
+        guard let map = mapping(node, field, allowed: [
+            "name", "title", "layout", "zone", "services", "counters", "counter", "theme", "language", "speaker",
+        ]) else { return nil }
+        let name = string(map["name"], "\(field).name") ?? ""
+        var layout = Display.Layout.hall
+        if let text = string(map["layout"], "\(field).layout") {
+            if let value = Display.Layout(rawValue: text) { layout = value } else {
+                fail("\(field).layout", "layout '\(text)' tidak dikenal (pilih: \(Display.Layout.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        var theme = Display.Theme.dark
+        if let text = string(map["theme"], "\(field).theme", required: false) {
+            if let value = Display.Theme(rawValue: text) { theme = value } else {
+                fail("\(field).theme", "tema '\(text)' tidak dikenal (pilih: dark, light)")
+            }
+        }
+        let services = map["services"].map {
+            list($0, "\(field).services").enumerated().compactMap { string($1, "\(field).services[\($0)]")?.uppercased() }
+        }
+        let counters = map["counters"].map {
+            list($0, "\(field).counters").enumerated().compactMap { int($1, "\(field).counters[\($0)]", required: true) }
+        }
+        return Display(
+            name: name, title: string(map["title"], "\(field).title", required: false), layout: layout,
+            zone: string(map["zone"], "\(field).zone", required: false), services: services, counters: counters,
+            counter: int(map["counter"], "\(field).counter"), theme: theme,
+            language: string(map["language"], "\(field).language", required: false) ?? "id",
+            speaker: bool(map["speaker"], "\(field).speaker") ?? false)
     }
 
     /// `priority_first`, or `interleave: 3` (three regular tickets, then one priority).

@@ -78,6 +78,25 @@ extension CounterRecord {
     }
 }
 
+extension Broadcast {
+    init(row: Row) throws {
+        let id: Int64 = row["id"]
+        let zonesText: String = row["zones"]
+        guard let kind = BroadcastKind(rawValue: row["kind"]),
+              let zones = try? JSONDecoder().decode([String].self, from: Data(zonesText.utf8)) else {
+            throw StoreCorruption("broadcast \(id) has kind '\(row["kind"] ?? "")' or zones '\(zonesText)'")
+        }
+        self.init(id: id, kind: kind, text: row["text"], zones: zones, startedAt: Date(millis: row["started_at"]))
+    }
+
+    func insert(_ db: Database, by actor: EventActor) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO broadcasts (kind, text, zones, started_at, started_by) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [kind.rawValue, text, "[" + zones.map(EventData.quoted).joined(separator: ",") + "]",
+                                   startedAt.millis, actor.rawValue])
+        return db.lastInsertedRowID
+    }
+}
+
 /// The `data` column of an event: what the `ticket_id` and `counter` columns do not say.
 struct EventData: Codable {
     var prefix: String?
@@ -91,9 +110,15 @@ struct EventData: Codable {
     var zone: String?
     var outcome: String?
     var reason: String?
+    var broadcast: Int64?
+    var kind: String?
+    var text: String?
+    var zones: [String]?
+    var startedAt: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case prefix, number, service, priority, announcement, zone, outcome, reason
+        case prefix, number, service, priority, announcement, zone, outcome, reason, broadcast, kind, text, zones
+        case startedAt = "started_at"
         case ticketDay = "ticket_day"
         case counterState = "counter_state"
         case fromService = "from_service"
@@ -132,9 +157,17 @@ extension QueueEvent {
             announcement = AnnouncementRecord(id: id, zone: zone, outcome: data.outcome.flatMap(AnnouncementOutcome.init),
                                               reason: data.reason)
         }
+        var broadcast: Broadcast?
+        if type.isBroadcast {
+            guard let id = data.broadcast, let kind = data.kind.flatMap(BroadcastKind.init), let text = data.text,
+                  let startedAt = data.startedAt else {
+                throw StoreCorruption("event \(seq) is a broadcast without its id, kind, text and started_at")
+            }
+            broadcast = Broadcast(id: id, kind: kind, text: text, zones: data.zones ?? [], startedAt: Date(millis: startedAt))
+        }
         self.init(seq: seq, at: Date(millis: row["at"]), day: day, type: type, actor: EventActor(row["actor"]),
                   ticket: ticket, counter: row["counter"], counterState: data.counterState.flatMap(CounterState.init),
-                  fromService: data.fromService, announcement: announcement)
+                  fromService: data.fromService, announcement: announcement, broadcast: broadcast)
     }
 
     /// Appends the event, returning it with its sequence number.
@@ -149,19 +182,21 @@ extension QueueEvent {
     static func append(
         _ db: Database, type: EventType, at: Date, day: LocalDate, actor: EventActor, ticket: TicketRef?,
         counter: Int? = nil, counterState: CounterState? = nil, fromService: String? = nil,
-        announcement: AnnouncementRecord? = nil
+        announcement: AnnouncementRecord? = nil, broadcast: Broadcast? = nil
     ) throws -> QueueEvent {
         let data = EventData(prefix: ticket?.prefix, number: ticket?.number, ticketDay: ticket?.day.description,
                              service: ticket?.service, priority: ticket?.priority, counterState: counterState?.rawValue,
                              fromService: fromService, announcement: announcement?.id, zone: announcement?.zone,
-                             outcome: announcement?.outcome?.rawValue, reason: announcement?.reason)
+                             outcome: announcement?.outcome?.rawValue, reason: announcement?.reason,
+                             broadcast: broadcast?.id, kind: broadcast?.kind.rawValue, text: broadcast?.text,
+                             zones: broadcast?.zones, startedAt: broadcast?.startedAt.millis)
         let json = data.json
         try db.cachedStatement(sql: """
             INSERT INTO events (at, day, type, actor, ticket_id, counter, data) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [at.millis, day.description, type.rawValue, actor.rawValue, ticket?.id, counter, json])
         return QueueEvent(seq: db.lastInsertedRowID, at: at, day: day, type: type, actor: actor, ticket: ticket,
                           counter: counter, counterState: counterState, fromService: fromService,
-                          announcement: announcement)
+                          announcement: announcement, broadcast: broadcast)
     }
 }
 
@@ -174,16 +209,21 @@ extension EventData {
             if let value { fields.append("\"\(key)\":\(value)") }
         }
         add("announcement", announcement.map(String.init))
+        add("broadcast", broadcast.map(String.init))
         add("counter_state", counterState.map(Self.quoted))
         add("from_service", fromService.map(Self.quoted))
+        add("kind", kind.map(Self.quoted))
         add("number", number.map(String.init))
         add("outcome", outcome.map(Self.quoted))
         add("prefix", prefix.map(Self.quoted))
         add("priority", priority.map { $0 ? "true" : "false" })
         add("reason", reason.map(Self.quoted))
         add("service", service.map(Self.quoted))
+        add("started_at", startedAt.map(String.init))
+        add("text", text.map(Self.quoted))
         add("ticket_day", ticketDay.map(Self.quoted))
         add("zone", zone.map(Self.quoted))
+        add("zones", zones.map { "[" + $0.map(Self.quoted).joined(separator: ",") + "]" })
         return "{" + fields.joined(separator: ",") + "}"
     }
 

@@ -251,6 +251,40 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 
+    public func startBroadcast(kind: BroadcastKind, text: String, zones: [String], by actor: EventActor) async throws -> Broadcast {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw QueueError(.invalidBroadcast, "Teks siaran kosong.") }
+        guard text.count <= Broadcast.maxTextLength else {
+            throw QueueError(.invalidBroadcast, "Teks siaran terlalu panjang (\(text.count) huruf; paling banyak \(Broadcast.maxTextLength)).")
+        }
+        for zone in zones where site.zone(zone) == nil {
+            throw QueueError(.unknownZone, "Zona '\(zone)' tidak ada di situs ini.")
+        }
+        var distinct: [String] = []
+        for zone in zones where !distinct.contains(zone) { distinct.append(zone) }
+        let unique = distinct
+        return try await command { db, now in
+            var broadcast = Broadcast(id: 0, kind: kind, text: text, zones: unique, startedAt: now)
+            broadcast.id = try broadcast.insert(db, by: actor)
+            let event = try QueueEvent.append(db, type: .broadcastStarted, at: now, day: LocalDate(now, in: self.site.timeZone),
+                                              actor: actor, ticket: nil, broadcast: broadcast)
+            return (broadcast, event)
+        }
+    }
+
+    public func endBroadcast(_ id: Int64, by actor: EventActor) async throws -> Broadcast {
+        try await command { db, now in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM broadcasts WHERE id = ? AND ended_at IS NULL", arguments: [id]) else {
+                throw QueueError(.broadcastNotFound, "Siaran #\(id) tidak ada atau sudah berakhir.")
+            }
+            let broadcast = try Broadcast(row: row)
+            try db.execute(sql: "UPDATE broadcasts SET ended_at = ?, ended_by = ? WHERE id = ?", arguments: [now.millis, actor.rawValue, id])
+            let event = try QueueEvent.append(db, type: .broadcastEnded, at: now, day: LocalDate(now, in: self.site.timeZone),
+                                              actor: actor, ticket: nil, broadcast: broadcast)
+            return (broadcast, event)
+        }
+    }
+
     /// A lifecycle step on one ticket. The event names the counter the ticket was at; a step that takes
     /// the ticket away from its counter (complete, no-show, transfer) frees that counter.
     private func step(
@@ -381,6 +415,8 @@ public final class SQLiteQueueStore: QueueStore {
                                                     isRecall: event.type == .ticketRecalled), at: 0)
             }
             board.recentCalls = Array(board.recentCalls.prefix(Board.recentCallLimit))
+            board.broadcasts = try Row.fetchAll(db, sql: "SELECT * FROM broadcasts WHERE ended_at IS NULL ORDER BY id")
+                .compactMap { row in readable { try Broadcast(row: row) } }
             return board
         }
     }

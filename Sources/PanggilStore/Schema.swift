@@ -133,6 +133,23 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v3: broadcasts") { db in
+            // The broadcasts now active (and those ended, for reports); their start and end are also
+            // `broadcast.*` events in the log, written in the same transaction.
+            try db.execute(sql: """
+                CREATE TABLE broadcasts (
+                    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind       TEXT    NOT NULL CHECK (kind IN ('notice', 'emergency')),
+                    text       TEXT    NOT NULL CHECK (length(trim(text)) BETWEEN 1 AND 500),
+                    zones      TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(zones) AND json_type(zones) = 'array'),
+                    started_at INTEGER NOT NULL CHECK (typeof(started_at) = 'integer'),  -- ms since 1970, UTC
+                    started_by TEXT    NOT NULL,
+                    ended_at   INTEGER CHECK (ended_at IS NULL OR typeof(ended_at) = 'integer'),
+                    ended_by   TEXT
+                );
+                CREATE INDEX broadcasts_active ON broadcasts (ended_at);
+                """)
+        }
         return migrator
     }
 }

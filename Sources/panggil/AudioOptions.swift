@@ -13,19 +13,9 @@ struct AudioOptions: ParsableArguments {
     @Option(name: .long, help: "Server PulseAudio, mis. unix:/run/pulse/native. Tanpa ini: bawaan sistem (PULSE_SERVER).")
     var pulseServer: String?
 
-    /// The folder given, else `./audio`, else the first `audio` folder above the program: a checkout's
-    /// `.build/release/panggil` finds the repository's packs from any working directory.
+    /// The folder given, else `./audio`, else the `audio` folder of the checkout the program was built in.
     var audioDirectory: URL {
-        if let audio { return URL(fileURLWithPath: audio) }
-        let here = URL(fileURLWithPath: "audio")
-        if FileManager.default.fileExists(atPath: here.appendingPathComponent("voices").path) { return here }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = directory.appendingPathComponent("audio")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("voices").path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return here
+        shippedFolder("audio", given: audio, marker: "voices")
     }
 
     /// The site's voice, checked against every call the site can make: a missing clip stops here.

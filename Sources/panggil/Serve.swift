@@ -16,6 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port HTTP.") var port = 8080
     @Flag(help: "Terbitkan tiket di luar jam layanan (mis. layanan diperpanjang).") var ignoreHours = false
     @Flag(help: "Tanpa pengeras suara: panggilan tidak diumumkan oleh server ini.") var noSpeakers = false
+    @Option(help: "Folder halaman tampilan. Tanpa ini: ./display-layouts, atau folder display-layouts di samping program.")
+    var layouts: String?
 
     func run() async throws {
         try await runReporting {
@@ -33,9 +35,16 @@ struct Serve: AsyncParsableCommand {
                 output?.start()
             }
             defer { output?.shutdown() }
+            let pages = shippedFolder("display-layouts", given: layouts, marker: "shared/panggil.js")
+            // A relative logo path in the site file means beside the site file.
+            let logo = site.logo.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: loaded.source).deletingLastPathComponent()) }
+            if let logo, !FileManager.default.fileExists(atPath: logo.path) {
+                throw ValidationError("Logo situs \(logo.path) tidak ada (kunci logo di berkas situs).")
+            }
             let app = try await buildApplication(
-                store: queue, configuration: ServerConfiguration(host: host, port: port), voice: voice, audio: output,
-                logger: logger)
+                store: queue, configuration: ServerConfiguration(host: host, port: port, layouts: pages, logo: logo),
+                voice: voice, audio: output, logger: logger)
+            let address = "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)"
             // Written straight to the descriptor: `print` is block-buffered into a file or journal and the
             // banner would come after the server's log.
             FileHandle.standardOutput.write(Data("""
@@ -44,7 +53,8 @@ struct Serve: AsyncParsableCommand {
                   \(site.agencies.count) instansi, \(site.services.count) layanan, \(site.counters.count) loket, \(site.zones.count) zona
                   basis data: \(queue.path)
                   suara: \(site.spokenLanguages.joined(separator: ", ")) dari \(audio.audioDirectory.path)/voices; \(noSpeakers ? "pengeras suara tidak dipakai (--no-speakers)" : "pengeras suara lewat PulseAudio")
-                  papan antrian: http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/api/board
+                  tampilan: \(address)/ (\(site.displays.map { "/d/\($0.name)" }.joined(separator: ", ")))
+                  papan antrian: \(address)/api/board
 
                 """.utf8))
             try await app.runService()

@@ -27,7 +27,8 @@ struct Harness {
         var logger = Logger(label: "panggil-test")
         logger.logLevel = .warning
         let app = try await buildApplication(
-            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream), voice: voice, audio: audio,
+            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream, layouts: Fixtures.layoutsDirectory),
+            voice: voice, audio: audio,
             logger: logger)
         return try await app.test(setup, test)
     }

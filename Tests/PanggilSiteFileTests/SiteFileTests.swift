@@ -16,6 +16,7 @@ struct SiteFileTests {
         #expect(site.languages == ["id", "en"])
         #expect(site.counters.contains { $0.destination == "meja" })
         #expect(site.service("A")?.dailyQuota == 150)
+        #expect(site.display("lobi")?.layout == .hall && site.display("lobi")?.zone == "lantai-1")
     }
 
     @Test func theSmallFixtureReadsEveryField() throws {
@@ -26,6 +27,9 @@ struct SiteFileTests {
         #expect(site.counter(3)?.name == "Meja 3")
         #expect(site.counter(3)?.services == ["B"])
         #expect(site.callPolicy == .priorityFirst)
+        #expect(site.displays.map(\.name) == ["lobi", "lantai-2", "meja-3"])
+        #expect(site.display("lantai-2") == Display(name: "lantai-2", layout: .portrait, zone: "z2", theme: .light, speaker: true))
+        #expect(site.display("meja-3")?.counter == 3 && site.display("meja-3")?.theme == .dark)
     }
 
     @Test func speechSettingsAndZoneVolumeRead() throws {
@@ -69,6 +73,15 @@ struct SiteFileTests {
         ("misspelt speech key", "name: Hall Uji\n", "name: Hall Uji\nspeech: {say_servis: true}\n", "speech.say_servis", "kunci tidak dikenal"),
         ("service nobody serves", "services: [P]}", "services: [B]}", "services[2]", "tidak dilayani"),
         ("missing name", "name: Hall Uji\n", "", "name", "wajib"),
+        ("unknown display layout", "layout: portrait", "layout: diagonal", "displays[1].layout", "tidak dikenal"),
+        ("display in unknown zone", "{name: lobi, layout: hall, zone: z1}", "{name: lobi, layout: hall, zone: z7}", "displays[0].zone", "'z7' tidak ada"),
+        ("duplicate display name", "{name: lantai-2,", "{name: lobi,", "displays[1].name", "sudah dipakai"),
+        ("display name not a slug", "{name: lobi,", "{name: Lobi Utama,", "displays[0].name", "huruf kecil"),
+        ("counter display without its counter", "layout: counter, counter: 3}", "layout: counter}", "displays[2].counter", "nomor loket"),
+        ("counter display of unknown counter", "layout: counter, counter: 3}", "layout: counter, counter: 30}", "displays[2].counter", "tidak ada"),
+        ("unknown theme", "theme: light", "theme: neon", "displays[1].theme", "tidak dikenal"),
+        ("two speaker displays in one zone", "counter: 3}", "counter: 3, zone: z2, speaker: true}", "displays[2].speaker", "hanya satu per zona"),
+        ("display of unknown service", "{name: lobi, layout: hall, zone: z1}", "{name: lobi, layout: hall, services: [Q]}", "displays[0].services[0]", "'Q' tidak ada"),
     ]
 
     @Test(arguments: mistakes.indices)

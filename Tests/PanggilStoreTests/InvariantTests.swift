@@ -35,7 +35,7 @@ struct InvariantTests {
             let counter = counters.randomElement(using: &random)!
             let service = services.randomElement(using: &random)!
             do {
-                switch Int.random(in: 0..<13, using: &random) {
+                switch Int.random(in: 0..<14, using: &random) {
                 case 0, 1, 2: issued.append(try await store.issue(service: service, priority: Bool.random(using: &random), by: staff))
                 case 3, 4: called.append(try await store.callNext(counter: counter, by: staff))
                 case 5: called.append(try await store.call(ticket, counter: counter, by: staff))
@@ -45,6 +45,14 @@ struct InvariantTests {
                 case 9: _ = try await store.noShow(ticket, by: staff)
                 case 10: _ = try await store.transfer(ticket, to: service, by: staff)
                 case 11: _ = Bool.random(using: &random) ? try await store.requeue(ticket, by: staff) : try await store.cancel(ticket, by: staff)
+                case 12:
+                    if Bool.random(using: &random) {
+                        let zones = [[], ["z1"], ["z2"], ["z1", "z2"], ["z9"]].randomElement(using: &random)!
+                        _ = try await store.startBroadcast(kind: Bool.random(using: &random) ? .notice : .emergency,
+                                                           text: "Pengumuman \(round)", zones: zones, by: staff)
+                    } else {
+                        _ = try await store.endBroadcast(Int64.random(in: 1...8, using: &random), by: staff)
+                    }
                 default: _ = try await store.setCounter(counter, to: [CounterState.open, .open, .open, .paused, .closed].randomElement(using: &random)!, by: staff)
                 }
             } catch is QueueError {
@@ -54,7 +62,8 @@ struct InvariantTests {
         }
         #expect(refused > 0 && refused < 600, "the run exercises both paths")
         let types = Set(try await allEvents(store).map(\.type))
-        #expect(types.isSuperset(of: [.ticketIssued, .ticketCalled, .ticketCompleted, .ticketTransferred, .counterChanged]))
+        #expect(types.isSuperset(of: [.ticketIssued, .ticketCalled, .ticketCompleted, .ticketTransferred, .counterChanged,
+                                      .broadcastStarted, .broadcastEnded]))
         #expect(store.today() == LocalDate(year: 2026, month: 12, day: 1), "the run crossed local midnight")
         try await checkInvariants(store, site: site)
     }

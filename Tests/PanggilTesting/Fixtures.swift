@@ -40,6 +40,10 @@ public enum Fixtures {
           - {number: 2, zone: z1, services: [A, B]}
           - {number: 3, zone: z2, services: [B], destination: meja}
           - {number: 4, zone: z2, services: [P]}
+        displays:
+          - {name: lobi, layout: hall, zone: z1}
+          - {name: lantai-2, layout: portrait, zone: z2, theme: light, speaker: true}
+          - {name: meja-3, layout: counter, counter: 3}
         """
 
     public static var smallSite: Site { try! SiteFile.parse(smallSiteYAML) }
@@ -71,6 +75,11 @@ public enum Fixtures {
     public static var audioDirectory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("audio")
+    }
+
+    /// The repository's `display-layouts` folder: the public pages.
+    public static var layoutsDirectory: URL {
+        audioDirectory.deletingLastPathComponent().appendingPathComponent("display-layouts")
     }
 
     /// The `panggil` binary built beside the test bundle (or `PANGGIL_BIN`).

@@ -133,7 +133,7 @@ final class EventHub {
     func publish(_ event: QueueEvent, board: Board) {
         var chunk: Chunk?
         for (filter, group) in groups where filter.matches(event) {
-            if chunk == nil { chunk = Chunk(encoder.event(event)) }
+            if chunk == nil { chunk = Chunk(encoder.event(event, board: board)) }
             send(chunk!, to: group)
         }
         for phone in phones.values where phone.concerns(event, site: site) {

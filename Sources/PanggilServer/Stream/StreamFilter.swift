@@ -7,6 +7,8 @@ struct StreamFilter: Hashable, Sendable {
     var counters: Set<Int>?
     /// Services in scope, or nil for all.
     var services: Set<String>?
+    /// The zones of the counters in scope, or nil for all: broadcasts reach displays by zone.
+    var zones: Set<String>?
 
     static let everything = StreamFilter(counters: nil, services: nil)
 
@@ -46,11 +48,14 @@ struct StreamFilter: Hashable, Sendable {
         }
         self.counters = counterScope
         self.services = serviceScope
+        zones = counterScope.map { scope in Set(site.counters.filter { scope.contains($0.number) }.map(\.zone)) }
+        if let zone { zones = (zones ?? [zone]).union([zone]) }
     }
 
-    init(counters: Set<Int>?, services: Set<String>?) {
+    init(counters: Set<Int>?, services: Set<String>?, zones: Set<String>? = nil) {
         self.counters = counters
         self.services = services
+        self.zones = zones
     }
 
     private static func list(_ text: String) -> [String] {
@@ -61,6 +66,9 @@ struct StreamFilter: Hashable, Sendable {
     func includes(service: String) -> Bool { services?.contains(service) ?? true }
 
     func matches(_ event: QueueEvent) -> Bool {
+        if let broadcast = event.broadcast {
+            return broadcast.reaches(zones: zones)
+        }
         if event.type == .counterChanged {
             return event.counter.map(includes(counter:)) ?? false
         }

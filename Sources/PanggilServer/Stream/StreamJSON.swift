@@ -15,6 +15,10 @@ struct EventJSON: Encodable {
     var counterState: String?
     var fromService: ServiceJSON?
     var announcement: AnnouncementJSON?
+    /// The queue lines of the services the event changed, recomputed: displays replace theirs with
+    /// these rather than re-deriving waiting counts and estimates.
+    var queues: [BoardJSON.ServiceLine]?
+    var broadcast: BroadcastJSON?
 
     struct AnnouncementJSON: Encodable {
         var id: Int64
@@ -23,7 +27,7 @@ struct EventJSON: Encodable {
         var reason: String?
     }
 
-    init(_ event: QueueEvent, site: Site, time: Timestamps) {
+    init(_ event: QueueEvent, board: Board, site: Site, time: Timestamps) {
         seq = event.seq
         at = time(event.at)
         type = event.type.rawValue
@@ -34,6 +38,11 @@ struct EventJSON: Encodable {
         fromService = event.fromService.map { ServiceJSON(code: $0, name: site.service($0)?.name ?? $0) }
         announcement = event.announcement.map {
             AnnouncementJSON(id: $0.id, zone: $0.zone, outcome: $0.outcome?.rawValue, reason: $0.reason)
+        }
+        broadcast = event.broadcast.map { BroadcastJSON($0, time: time) }
+        let changed = event.changedServices(site: site)
+        if !changed.isEmpty {
+            queues = site.services.filter { changed.contains($0.code) }.map { BoardJSON.ServiceLine($0, board: board, site: site) }
         }
     }
 }
@@ -72,6 +81,21 @@ struct PhoneJSON: Encodable {
     enum Key: String, CodingKey { case seq, at, type }
 }
 
+extension QueueEvent {
+    /// The services whose queue line (waiting, estimate, number called last) this event can change.
+    func changedServices(site: Site) -> Set<String> {
+        if type.isAnnouncement || type.isBroadcast { return [] }
+        if type == .counterChanged {
+            // Opening or closing a counter changes the estimates of the services it calls from.
+            return Set(counter.flatMap(site.counter)?.services ?? [])
+        }
+        var codes: Set<String> = []
+        if let ticket { codes.insert(ticket.service) }
+        if let fromService { codes.insert(fromService) }
+        return codes
+    }
+}
+
 extension EventType {
     /// The state a ticket is in after an event of this type.
     var ticketStateAfter: TicketState? {
@@ -82,7 +106,7 @@ extension EventType {
         case .ticketCompleted: .done
         case .ticketNoShow: .noShow
         case .ticketCancelled: .cancelled
-        case .counterChanged, .announcementStarted, .announcementFinished: nil
+        case .counterChanged, .announcementStarted, .announcementFinished, .broadcastStarted, .broadcastEnded: nil
         }
     }
 }
@@ -95,6 +119,9 @@ extension BoardJSON {
         board.services = services.filter { filter.includes(service: $0.code) }
         board.recentCalls = recentCalls.filter { call in
             (call.counter.map { filter.includes(counter: $0.number) } ?? false) && filter.includes(service: call.ticket.service.code)
+        }
+        board.broadcasts = broadcasts.filter { broadcast in
+            broadcast.zones.isEmpty || filter.zones.map { !$0.isDisjoint(with: broadcast.zones) } ?? true
         }
         return board
     }

@@ -70,7 +70,7 @@ struct StreamServer: Sendable {
                 while after < board.seq {
                     let page = try await store.events(after: after, limit: 1000).prefix { $0.seq <= board.seq }
                     guard let last = page.last else { break }
-                    for event in page where filter.matches(event) { text += encoder.event(event) }
+                    for event in page where filter.matches(event) { text += encoder.event(event, board: board) }
                     after = last.seq
                 }
             } else {
