@@ -69,7 +69,7 @@ let package = Package(
         // Fixtures shared by the test targets: small sites, temporary stores, the built binary.
         // Optimised even in test builds: it cross-correlates seconds of recorded audio, which unoptimised
         // code does slowly enough to starve the suites running beside it.
-        .target(name: "PanggilTesting", dependencies: ["PanggilCore", "PanggilSiteFile"], path: "Tests/PanggilTesting",
+        .target(name: "PanggilTesting", dependencies: ["PanggilCore", "PanggilSiteFile", "BenchSupport"], path: "Tests/PanggilTesting",
                 swiftSettings: [.unsafeFlags(["-O"])]),
 
         // Event-stream fan-out against nginx + nchan: `scripts/bench stream`.
