@@ -53,8 +53,9 @@ final class RunningServer: @unchecked Sendable {
     let process = Process()
     let port: Int
 
-    init(arguments: [String], in directory: URL) async throws {
-        port = Int.random(in: 20_000...60_000)
+    /// On `port` when given: a restarted server comes back where its displays look for it.
+    init(arguments: [String], in directory: URL, port requested: Int? = nil) async throws {
+        port = requested ?? Int.random(in: 20_000...60_000)
         process.executableURL = Fixtures.panggilBinary
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)"] + arguments
         process.currentDirectoryURL = directory
@@ -73,6 +74,12 @@ final class RunningServer: @unchecked Sendable {
         let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw URLError(.badServerResponse) }
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// As a power cut would: no shutdown, no goodbye to the streams.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     func stop() {
