@@ -84,6 +84,11 @@ let package = Package(
             "BenchSupport", "PanggilCore", "PanggilSiteFile", "PanggilVoice",
         ], path: "Benchmarks/panggil-voice-bench"),
 
+        // Committed call → the DOM of display pages in headless Chromium: `scripts/bench display`.
+        .executableTarget(name: "panggil-display-bench", dependencies: [
+            "BenchSupport", "PanggilTesting",
+        ], path: "Benchmarks/panggil-display-bench"),
+
         .testTarget(name: "PanggilCoreTests", dependencies: ["PanggilCore"]),
         .testTarget(name: "PanggilVoiceTests", dependencies: ["PanggilVoice", "PanggilTesting"]),
         .testTarget(name: "PanggilPulseTests", dependencies: [

@@ -49,7 +49,7 @@ struct DisplayPages: Sendable {
     /// `/layouts/hall/hall.css` and the like; revalidated on every load (`no-cache` with an ETag), so
     /// that TVs pick up a new version after an upgrade without anyone clearing their cache.
     var middleware: FileMiddleware<PanggilRequestContext, LocalFileSystem>? {
-        layouts.map { FileMiddleware($0.path, urlBasePath: "/layouts", cacheControl: .init([(MediaType(type: .any), [.noCache])])) }
+        layouts.map { FileMiddleware($0.path, urlBasePath: "/layouts", cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true) }
     }
 
     private func profile(_ name: String) throws -> DisplayJSON {

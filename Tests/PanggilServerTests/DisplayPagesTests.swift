@@ -34,6 +34,7 @@ struct DisplayPagesTests {
         ("/t/ABCDEF", 200, "text/html", "/layouts/phone/"),
         ("/", 200, "text/html", "/api/displays"),
         ("/layouts/shared/panggil.js", 200, "javascript", "EventSource"),
+        ("/layouts/portrait/?zone=z2", 200, "text/html", "/layouts/portrait/"),
         ("/site/logo", 200, "image/svg+xml", "<svg"),
         ("/d/atap", 404, "text/html", "Tampilan tidak ditemukan"),
         ("/layouts/../Package.swift", 400, "application/json", "bad_request"),
@@ -47,6 +48,45 @@ struct DisplayPagesTests {
                 #expect(response.headers[.contentType]?.contains(type) ?? type.isEmpty, "\(path): \(response.headers[.contentType] ?? "")")
                 #expect(String(buffer: response.body).contains(contains), "\(path)")
                 if status == 200 { #expect(response.headers[.cacheControl] == "no-cache", "\(path)") }
+            }
+        }
+    }
+}
+
+/// TVs run old browsers (Chromium 70 on Android TV and Raspberry Pi images): the pages must not use
+/// syntax or CSS those cannot parse. This machine only has a current Chromium, so the rule is also
+/// checked in the text.
+@Suite("Display pages stay within Chromium 70")
+struct OldBrowserTests {
+    static let forbidden: [(pattern: String, files: String, why: String)] = [
+        ("?.", "js", "optional chaining (Chromium 80)"),
+        ("??", "js", "nullish coalescing (Chromium 80)"),
+        (".replaceAll(", "js", "String.replaceAll (Chromium 85)"),
+        ("Object.fromEntries", "js", "Object.fromEntries (Chromium 73)"),
+        ("globalThis", "js", "globalThis (Chromium 71)"),
+        (".flatMap(", "js", "Array.flatMap (Chromium 69, absent from some TV builds)"),
+        ("clamp(", "css", "clamp() (Chromium 79)"),
+        ("aspect-ratio", "css", "aspect-ratio (Chromium 88)"),
+        (":is(", "css", ":is() (Chromium 88)"),
+        (":where(", "css", ":where() (Chromium 88)"),
+        ("inset:", "css", "inset shorthand (Chromium 87)"),
+        ("type=\"module\"", "html", "ES modules: one file for old loaders"),
+    ]
+
+    @Test func noNewerSyntaxInTheLayouts() throws {
+        let root = Fixtures.layoutsDirectory
+        let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
+        #expect(files.contains("shared/panggil.js"))
+        for file in files {
+            let kind = (file as NSString).pathExtension
+            guard ["js", "css", "html"].contains(kind) else { continue }
+            // Comments may name what they avoid.
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+                .replacingOccurrences(of: #"/\*[\s\S]*?\*/"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"(?m)^\s*//.*$"#, with: "", options: .regularExpression)
+            // Inline scripts and styles of HTML pages are held to the JS and CSS rules too.
+            for rule in Self.forbidden where rule.files == kind || kind == "html" {
+                #expect(!text.contains(rule.pattern), "\(file) uses \(rule.why)")
             }
         }
     }
