@@ -35,6 +35,16 @@ server.standardOutput = try FileHandle(forWritingTo: serverLog)
 server.standardError = server.standardOutput
 try server.run()
 defer { server.terminate(); server.waitUntilExit() }
+nonisolated(unsafe) var browser: Browser?
+
+/// Stops what the benchmark started (a crash would leave the server holding the port) and exits.
+func fail(_ message: String) -> Never {
+    browser?.stop()
+    server.terminate()
+    server.waitUntilExit()
+    FileHandle.standardError.write(Data("panggil-display-bench: \(message)\n".utf8))
+    exit(1)
+}
 
 func http(_ method: String, _ path: String, _ body: String = "") -> (status: Int, response: String) {
     loopbackRequest(port: port, method: method, path: path, body: body)
@@ -42,10 +52,12 @@ func http(_ method: String, _ path: String, _ body: String = "") -> (status: Int
 
 var ready = false
 for _ in 0..<300 {
+    // A server already on the port (left by another run) would answer in place of ours.
+    guard server.isRunning else { fail("panggil serve exited; is port \(port) taken? See \(serverLog.path)") }
     if http("GET", "/healthz").status == 200 { ready = true; break }
     usleep(50_000)
 }
-guard ready else { fatalError("panggil serve did not start; see \(serverLog.path)") }
+guard ready else { fail("panggil serve did not start; see \(serverLog.path)") }
 
 // The demo's Lantai 1: counters 1–9 serving A, B, C, D, E and S.
 let counters = Array(1...9)
@@ -54,15 +66,19 @@ for service in ["A", "B", "C", "D", "E", "S"] {
 }
 for counter in counters { _ = http("POST", "/api/counters/\(counter)/open") }
 
-let browser = try await Browser.start()
-defer { browser.stop() }
+let chromium = try await Browser.start()
+browser = chromium
+defer { chromium.stop() }
 var pages: [Page] = []
 for index in 0..<pageCount {
     let portrait = index % 5 >= 3
-    let page = try await browser.open(width: portrait ? 1080 : 1920, height: portrait ? 1920 : 1080)
+    let page = try await chromium.open(width: portrait ? 1080 : 1920, height: portrait ? 1920 : 1080)
     try await page.go("http://127.0.0.1:\(port)" + (portrait ? "/layouts/portrait/?zone=lantai-1" : "/d/lobi"))
     guard try await page.wait(for: "document.querySelector('#connection').getAttribute('data-state') === 'online'",
-                              timeout: .seconds(20)) else { fatalError("page \(index) did not come online") }
+                              timeout: .seconds(20)) else {
+        let state = try await page.run("return [location.href, document.title, (document.querySelector('#fatal') || {}).textContent || '', String(window.PanggilDebug && window.PanggilDebug.status)];")
+        fail("page \(index) did not come online: \(state ?? "?")")
+    }
     pages.append(page)
 }
 try await Task.sleep(for: .seconds(2))
@@ -80,7 +96,7 @@ for index in 0..<calls {
     let (status, response) = http("POST", "/api/counters/\(counter)/call-next")
     guard status == 200, let body = response.range(of: "\r\n\r\n").map({ response[$0.upperBound...] }),
           let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any], let id = json["id"] as? Int else {
-        fatalError("call-next at counter \(counter) answered \(status): \(response)")
+        fail("call-next at counter \(counter) answered \(status): \(response)")
     }
     sent.append(start)
     holding[counter] = id

@@ -11,7 +11,8 @@
  *     const P = require('./panggil.js');
  *     let s = P.reduce(null, 'snapshot', {...});
  *
- * The browser parts start only when a page calls `Panggil.start('hall' | 'portrait' | 'counter' | 'phone')`.
+ * The browser parts start only when a page calls `Panggil.start('hall' | 'portrait' | 'counter' | 'phone')`;
+ * for hall, portrait and counter that first builds the page's markup (see "Screen markup").
  */
 (function (root) {
   'use strict';
@@ -702,6 +703,23 @@
     setText(dateEl, formatDate(now, offset));
   }
 
+  /**
+   * What every stream message does first, on any page: it goes into PanggilDebug, and its `at`
+   * sets the server clock. Returns PanggilDebug.
+   */
+  function noteMessage(type, data, lastId) {
+    const dbg = debug();
+    capPush(dbg.events, { type: type, seq: data.seq });
+    dbg.lastEventId = lastId;
+    if (data.at) {
+      const first = !serverClock.known();
+      serverClock.observe(data.at, type === 'snapshot');
+      // The clock shows the server's time from the first message, not a second later.
+      if (first) tickClock();
+    }
+    return dbg;
+  }
+
   function startClock() {
     tickClock();
     // Align to the next whole second, then tick every second.
@@ -738,8 +756,17 @@
     return value === true || value === 1 || value === '1' || value === 'true' || value === 'yes';
   }
 
+  /** A counter page filtered to one counter shows that one; the stream is the profile's or the filters'. */
+  function completeConfig(config, layout, stream) {
+    if (config.counter === null && layout === 'counter' && config.counters && config.counters.length === 1) {
+      config.counter = config.counters[0];
+    }
+    config.stream = stream || buildStreamUrl(config);
+    return config;
+  }
+
   function configFromQuery(q, layout) {
-    const config = {
+    return completeConfig({
       name: null,
       layout: layout,
       title: q.title || null,
@@ -751,16 +778,11 @@
       theme: q.theme || null,
       language: q.lang || q.language || 'id',
       speaker: isTrue(q.speaker)
-    };
-    if (config.counter === null && layout === 'counter' && config.counters && config.counters.length === 1) {
-      config.counter = config.counters[0];
-    }
-    config.stream = buildStreamUrl(config);
-    return config;
+    }, layout, null);
   }
 
   function configFromProfile(profile, q, layout) {
-    const config = {
+    return completeConfig({
       name: profile.name || null,
       layout: profile.layout || layout,
       title: profile.title || null,
@@ -772,12 +794,7 @@
       theme: q.theme || profile.theme || null,
       language: q.lang || profile.language || 'id',
       speaker: profile.speaker === true || isTrue(q.speaker)
-    };
-    if (config.counter === null && layout === 'counter' && config.counters && config.counters.length === 1) {
-      config.counter = config.counters[0];
-    }
-    config.stream = typeof profile.stream === 'string' && profile.stream ? profile.stream : buildStreamUrl(config);
-    return config;
+    }, layout, typeof profile.stream === 'string' && profile.stream ? profile.stream : null);
   }
 
   function fetchJson(url) {
@@ -1142,6 +1159,92 @@
   // ---------------------------------------------------------------------------------------------
   // Board pages: hall, portrait, counter.
 
+  // --- Screen markup ------------------------------------------------------------------------------
+  // One skeleton, built when the page starts (an index.html only names its layout): the header, the
+  // layout's main part, the running text, the connection indicator, the sound prompt and the
+  // emergency overlay. Hall and portrait show the same board (their stylesheets differ); the counter
+  // page shows one counter. Empty `data-i18n` elements get their text from applyLanguage. Element
+  // ids and classes are used by the stylesheets, the code below and automated tests: keep them.
+
+  const SCREENS = {
+    board: {
+      titles: `<div id="site-name" class="site-name">Panggil</div>
+      <div id="display-title" class="display-title"></div>`,
+      main: `<main class="board">
+    <div class="col-main">
+      <section id="latest" class="latest" data-empty="true" aria-live="polite">
+        <div class="latest-label"><span id="latest-label">Nomor antrian</span><span id="latest-priority" class="priority-mark" data-i18n="priority" hidden></span></div>
+        <div id="latest-number" class="latest-number"></div>
+        <div class="latest-label" data-i18n="goTo"></div>
+        <div id="latest-counter" class="latest-counter"></div>
+        <div id="latest-none" class="latest-none" data-i18n="noCall"></div>
+      </section>
+      <section class="recent-box">
+        <h2 class="section-head"><span data-i18n="recentTitle"></span></h2>
+        <div id="recent" class="recent" data-limit="6"></div>
+      </section>
+    </div>
+    <div class="col-side">
+      <section class="counters-box">
+        <h2 class="section-head"><span data-i18n="countersTitle"></span><span id="counters-page" class="page"></span></h2>
+        <div id="counters" class="counters" data-page-size="9"></div>
+      </section>
+      <section class="services-box">
+        <h2 class="section-head"><span data-i18n="servicesTitle"></span><span id="services-page" class="page"></span></h2>
+        <div id="services" class="services" data-page-size="8"></div>
+      </section>
+    </div>
+  </main>`
+    },
+    counter: {
+      titles: `<div id="counter-name" class="counter-title">Loket</div>
+      <div id="site-name" class="site-name"></div>`,
+      main: `<main id="latest" class="counter-main" data-state="open" data-ticket-state="none" aria-live="polite">
+    <div id="counter-ticket" class="counter-ticket-big"></div>
+    <div class="counter-mark"><span id="counter-priority" class="priority-mark" data-i18n="priority" hidden></span></div>
+    <div id="counter-state" class="counter-state-big" data-i18n="connConnecting"></div>
+    <div id="counter-services" class="counter-services"></div>
+  </main>`
+    }
+  };
+
+  function screenHtml(layout) {
+    const screen = layout === 'counter' ? SCREENS.counter : SCREENS.board;
+    return `
+  <header class="top">
+    <img class="logo" src="/site/logo" alt="">
+    <div class="titles">
+      ${screen.titles}
+    </div>
+    <div class="when">
+      <div id="clock" class="clock">--.--</div>
+      <div id="date" class="date"></div>
+    </div>
+  </header>
+
+  ${screen.main}
+
+  <footer class="ticker-bar">
+    <div id="ticker" class="ticker"><span class="ticker-text"></span></div>
+  </footer>
+
+  <div id="connection" data-state="connecting" role="status"><span class="conn-icon" aria-hidden="true"></span><span class="conn-label"></span></div>
+
+  <button id="sound-prompt" type="button" hidden><span class="speaker-icon" aria-hidden="true"></span><span data-i18n="soundPrompt"></span><span class="hint" data-i18n="soundPromptHint"></span></button>
+
+  <div id="emergency" role="alert" hidden>
+    <div class="emergency-label"><span class="emergency-icon" aria-hidden="true"></span><span data-i18n="emergencyLabel"></span></div>
+    <div id="emergency-text"></div>
+  </div>
+`;
+  }
+
+  /** Puts the layout's markup at the start of the body (before the page's scripts), once. */
+  function buildScreen(layout) {
+    if (!doc || !doc.body || $('connection')) return;
+    doc.body.insertAdjacentHTML('afterbegin', screenHtml(layout));
+  }
+
   const board = {
     layout: null,
     config: null,
@@ -1159,10 +1262,17 @@
     return { items: list.slice(page * size, page * size + size), page: page, total: total };
   }
 
-  function renderPageIndicator(which, info) {
-    const el = $(which + '-page');
+  /**
+   * The current page of a list longer than its grid (`counters`, `services`) into `#<which>`, one
+   * `itemHtml(item)` each, with `Hal. n/total` in `#<which>-page`.
+   */
+  function renderPaged(which, list, itemHtml) {
+    const el = $(which);
     if (!el) return;
-    setText(el, info.total > 1 ? t('page', { n: info.page + 1, total: info.total }) : '');
+    const info = pageOf(list, el, which);
+    setText($(which + '-page'), info.total > 1 ? t('page', { n: info.page + 1, total: info.total }) : '');
+    setAttr(el, 'data-count', String(info.items.length));
+    setHtml(el, info.items.map(itemHtml).join(''));
   }
 
   function ticketMark(ticket) {
@@ -1203,11 +1313,7 @@
   }
 
   function renderCounters() {
-    const el = $('counters');
-    if (!el) return;
-    const info = pageOf(board.state.counters, el, 'counters');
-    renderPageIndicator('counters', info);
-    const html = info.items.map(function (c) {
+    renderPaged('counters', board.state.counters, function (c) {
       const state = c.state === 'paused' || c.state === 'closed' ? c.state : 'open';
       const ticket = c.ticket ? c.ticket.number : '';
       return '<div class="counter" data-counter="' + escapeHtml(counterKey(c)) + '" data-state="' + state + '"' +
@@ -1216,17 +1322,11 @@
         '<div class="counter-ticket-row"><span class="counter-ticket">' + escapeHtml(ticket) + '</span>' + ticketMark(c.ticket) + '</div>' +
         '<div class="counter-state">' + escapeHtml(counterStateText(c)) + '</div>' +
         '</div>';
-    }).join('');
-    setAttr(el, 'data-count', String(info.items.length));
-    setHtml(el, html);
+    });
   }
 
   function renderServices() {
-    const el = $('services');
-    if (!el) return;
-    const info = pageOf(board.state.services, el, 'services');
-    renderPageIndicator('services', info);
-    const html = info.items.map(function (s) {
+    renderPaged('services', board.state.services, function (s) {
       const waiting = typeof s.waiting === 'number' ? s.waiting : 0;
       return '<div class="service" data-service="' + escapeHtml(s.code) + '">' +
         '<div class="service-name"><span class="service-code">' + escapeHtml(s.code) + '</span> ' + escapeHtml(s.name || '') + '</div>' +
@@ -1235,9 +1335,7 @@
         '<span class="service-sep" aria-hidden="true"> · </span>' +
         '<span class="service-wait">' + escapeHtml(formatWait(s.estimatedWaitMinutes)) + '</span></div>' +
         '</div>';
-    }).join('');
-    setAttr(el, 'data-count', String(info.items.length));
-    setHtml(el, html);
+    });
   }
 
   function renderCounterPage() {
@@ -1324,15 +1422,7 @@
   }
 
   function onBoardEvent(type, data, lastId) {
-    const dbg = debug();
-    capPush(dbg.events, { type: type, seq: data.seq });
-    dbg.lastEventId = lastId;
-    if (data.at) {
-      const first = !serverClock.known();
-      serverClock.observe(data.at, type === 'snapshot');
-      // The clock shows the server's time from the first message, not a second later.
-      if (first) tickClock();
-    }
+    const dbg = noteMessage(type, data, lastId);
     if (type === 'snapshot') hideFatal();
     const before = latestCall(board.state);
     board.state = reduce(board.state, type, data);
@@ -1360,6 +1450,7 @@
 
   function startBoard(layout) {
     board.layout = layout;
+    buildScreen(layout);
     applyLanguage('id');
     wireLogos();
     showStatus('connecting');
@@ -1491,15 +1582,7 @@
   }
 
   function onPhoneEvent(type, data, lastId) {
-    const dbg = debug();
-    capPush(dbg.events, { type: type, seq: data.seq });
-    dbg.lastEventId = lastId;
-    if (data.at) {
-      const first = !serverClock.known();
-      serverClock.observe(data.at, type === 'snapshot');
-      // The clock shows the server's time from the first message, not a second later.
-      if (first) tickClock();
-    }
+    const dbg = noteMessage(type, data, lastId);
     if (type === 'broadcast.started' && data.broadcast) {
       phone.broadcasts = phone.broadcasts.filter(function (b) { return !sameId(b.id, data.broadcast.id); }).concat([data.broadcast]);
     } else if (type === 'broadcast.ended' && data.broadcast) {
