@@ -4,7 +4,7 @@
 // notes when its DOM shows each call (`PanggilDebug.shown`); measured from the call's commit (the
 // event's `at`) and from sending the request, on the same machine's clock.
 //
-//   scripts/bench display [--calls 50] [--pages 5] [--spacing-ms 300]
+//   scripts/bench display [--calls 50] [--pages 5] [--spacing-ms 300] [--browsers]
 
 import BenchSupport
 import Foundation
@@ -69,10 +69,16 @@ for counter in counters { _ = http("POST", "/api/counters/\(counter)/open") }
 let chromium = try await Browser.start()
 browser = chromium
 defer { chromium.stop() }
+// By default the pages are windows of one Chromium; `--browsers` gives each its own Chromium (as
+// five TVs would have, but here all on the same two cores).
+let ownBrowsers = CommandLine.arguments.contains("--browsers")
 var pages: [Page] = []
 for index in 0..<pageCount {
     let portrait = index % 5 >= 3
-    let page = try await chromium.open(width: portrait ? 1080 : 1920, height: portrait ? 1920 : 1080)
+    let (width, height) = portrait ? (1080, 1920) : (1920, 1080)
+    let page = ownBrowsers || pages.isEmpty
+        ? try await chromium.open(width: width, height: height)
+        : try await pages[0].newWindow(width: width, height: height)
     try await page.go("http://127.0.0.1:\(port)" + (portrait ? "/layouts/portrait/?zone=lantai-1" : "/d/lobi"))
     guard try await page.wait(for: "document.querySelector('#connection').getAttribute('data-state') === 'online'",
                               timeout: .seconds(20)) else {
@@ -120,13 +126,13 @@ for page in pages {
         lastPage[index] = max(lastPage[index], shownAt - sent[index])
     }
 }
-for page in pages { await page.close() }
+for page in pages.reversed() { await page.close() }
 
 func line(_ name: String, _ values: [Double]) {
     let sorted = values.sorted()
     print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) p50 \(ms(percentile(sorted, 50)))  p95 \(ms(percentile(sorted, 95)))  max \(ms(sorted.last ?? .nan))  (\(values.count) samples)")
 }
-print("Display latency — \(pageCount) pages in headless Chromium (\(pageCount - pageCount * 2 / 5) hall, \(pageCount * 2 / 5) portrait), \(calls) calls, one every \(spacing) ms")
+print("Display latency — \(pageCount) pages in headless Chromium, \(ownBrowsers ? "each its own browser" : "windows of one browser") (\(pageCount - pageCount * 2 / 5) hall, \(pageCount * 2 / 5) portrait), \(calls) calls, one every \(spacing) ms")
 line("call committed → page DOM shows it", fromCommit)
 line("call-next request sent → page DOM shows it", fromRequest)
 line("call-next sent → last of the pages shows it", lastPage)

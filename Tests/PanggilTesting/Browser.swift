@@ -156,19 +156,53 @@ public final class Browser: @unchecked Sendable {
 public final class Page: @unchecked Sendable {
     private let browser: Browser
     private let session: String
+    /// Several windows of one Chromium share a session, whose commands go to its current window.
+    private let windows: Windows
+    private let handle: String?
 
-    init(browser: Browser, session: String) {
+    final class Windows: @unchecked Sendable {
+        let lock = NSLock()
+        var current: String?
+    }
+
+    init(browser: Browser, session: String, windows: Windows = Windows(), handle: String? = nil) {
         self.browser = browser
         self.session = session
+        self.windows = windows
+        self.handle = handle
+    }
+
+    /// Another window of the same Chromium (cheaper than another browser: one browser and GPU
+    /// process for all), with a viewport of the given size. Its pages run in the foreground.
+    public func newWindow(width: Int, height: Int) async throws -> Page {
+        if handle == nil {
+            let current = try await browser.request("GET", "/session/\(session)/window")["value"] as? String
+            windows.lock.withLock { windows.current = current }
+        }
+        let reply = try await browser.request("POST", "/session/\(session)/window/new", ["type": "window"])
+        guard let id = (reply["value"] as? [String: Any])?["handle"] as? String else {
+            throw Browser.Failure(description: "no new window: \(reply)")
+        }
+        let page = Page(browser: browser, session: session, windows: windows, handle: id)
+        try await page.resizeViewport(width: width, height: height)
+        return page
+    }
+
+    private func focus() async throws {
+        guard let handle, windows.lock.withLock({ windows.current != handle }) else { return }
+        try await browser.request("POST", "/session/\(session)/window", ["handle": handle])
+        windows.lock.withLock { windows.current = handle }
     }
 
     public func go(_ url: String) async throws {
+        try await focus()
         try await browser.request("POST", "/session/\(session)/url", ["url": url])
     }
 
     /// Runs `script` (a function body: `return …`) in the page and returns its JSON value.
     @discardableResult
     public func run(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
+        try await focus()
         let reply = try await browser.request("POST", "/session/\(session)/execute/sync", ["script": script, "args": arguments])
         let value = reply["value"]
         return value is NSNull ? nil : value
@@ -202,6 +236,7 @@ public final class Page: @unchecked Sendable {
 
     /// A real click (WebDriver's, as a finger or mouse would: it counts as a user gesture).
     public func click(_ selector: String) async throws {
+        try await focus()
         let found = try await browser.request("POST", "/session/\(session)/element", ["using": "css selector", "value": selector])
         guard let element = (found["value"] as? [String: Any])?.values.first as? String else {
             throw Browser.Failure(description: "no element \(selector)")
@@ -210,6 +245,7 @@ public final class Page: @unchecked Sendable {
     }
 
     public func screenshot(to file: URL) async throws {
+        try await focus()
         let reply = try await browser.request("GET", "/session/\(session)/screenshot")
         guard let base64 = reply["value"] as? String, let data = Data(base64Encoded: base64) else {
             throw Browser.Failure(description: "no screenshot")
@@ -230,6 +266,12 @@ public final class Page: @unchecked Sendable {
     }
 
     public func close() async {
+        if handle != nil {
+            try? await focus()
+            _ = try? await browser.request("DELETE", "/session/\(session)/window")
+            windows.lock.withLock { windows.current = nil }
+            return
+        }
         _ = try? await browser.request("DELETE", "/session/\(session)")
     }
 }
