@@ -16,6 +16,7 @@ struct Harness {
     let stream: StreamConfiguration
     var voice: CallVoice?
     var audio: (any AudioOutput)?
+    var logo: URL?
 
     init(site: Site = Fixtures.smallSite, at time: String = "2026-11-30 09:00", stream: StreamConfiguration = StreamConfiguration()) throws {
         clock = ManualClock(Fixtures.wib(time))
@@ -27,7 +28,8 @@ struct Harness {
         var logger = Logger(label: "panggil-test")
         logger.logLevel = .warning
         let app = try await buildApplication(
-            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream, layouts: Fixtures.layoutsDirectory),
+            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream, layouts: Fixtures.layoutsDirectory,
+                                               logo: logo),
             voice: voice, audio: audio,
             logger: logger)
         return try await app.test(setup, test)

@@ -27,6 +27,21 @@ struct DisplayPagesTests {
         }
     }
 
+    @Test func theSitesOwnLogoReplacesTheShippedMark() async throws {
+        var harness = try Harness()
+        let logo = Fixtures.temporaryDirectory().appendingPathComponent("logo-mpp.png")
+        let bytes = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+        try bytes.write(to: logo)
+        harness.logo = logo
+        try await harness.run { client in
+            try await client.execute(uri: "/site/logo", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "image/png")
+                #expect(Data(buffer: response.body) == bytes)
+            }
+        }
+    }
+
     @Test(arguments: [
         ("/d/lobi", 200, "text/html", "/layouts/hall/"),
         ("/d/lantai-2", 200, "text/html", "/layouts/portrait/"),
