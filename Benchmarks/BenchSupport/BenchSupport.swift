@@ -51,7 +51,7 @@ public func loopbackRequest(port: Int, method: String, path: String, body: Strin
     let fd = connectLoopback(port: port)
     guard fd >= 0 else { return (0, "") }
     defer { close(fd) }
-    let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+    let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\(requestHeaders)\r\n\(body)"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var buffer = [UInt8](repeating: 0, count: 4096)
     var response: [UInt8] = []
@@ -62,4 +62,31 @@ public func loopbackRequest(port: Int, method: String, path: String, body: Strin
     }
     let text = String(decoding: response, as: UTF8.self)
     return (Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0, text)
+}
+
+/// Header lines every benchmark request carries (`Name: value\r\n` each): the session cookie of the
+/// benchmark's admin once `signInAsAdmin` has run.
+nonisolated(unsafe) public var requestHeaders = ""
+
+/// Creates an admin `bench` in the store with `panggil user add` and signs in as it, so that the
+/// benchmark's calls pass access control like a staff console's.
+public func signInAsAdmin(panggil: String, storeArguments: [String], port: Int) {
+    let password = "bench-password"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: panggil)
+    process.arguments = ["user", "add", "--name", "bench", "--role", "admin"] + storeArguments
+    let input = Pipe()
+    process.standardInput = input
+    process.standardOutput = FileHandle.nullDevice
+    do { try process.run() } catch { fatalError("cannot run \(panggil) user add: \(error)") }
+    input.fileHandleForWriting.write(Data("\(password)\n".utf8))
+    try? input.fileHandleForWriting.close()
+    process.waitUntilExit()
+    let (status, response) = loopbackRequest(port: port, method: "POST", path: "/api/login",
+                                             body: #"{"name": "bench", "password": "\#(password)"}"#)
+    guard status == 200, let line = response.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("set-cookie:") }),
+          let cookie = line.dropFirst("set-cookie:".count).split(separator: ";").first else {
+        fatalError("cannot sign in to panggil on port \(port): \(status) \(response)")
+    }
+    requestHeaders = "Cookie: \(cookie.trimmingCharacters(in: .whitespaces))\r\n"
 }

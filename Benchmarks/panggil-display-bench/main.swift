@@ -58,6 +58,7 @@ for _ in 0..<300 {
     usleep(50_000)
 }
 guard ready else { fail("panggil serve did not start; see \(serverLog.path)") }
+signInAsAdmin(panggil: panggilBinary, storeArguments: ["--db", work.appendingPathComponent("bench.sqlite").path], port: port)
 
 // The demo's Lantai 1: counters 1–9 serving A, B, C, D, E and S.
 let counters = Array(1...9)

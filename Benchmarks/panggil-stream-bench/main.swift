@@ -77,7 +77,7 @@ final class KeepAliveConnection {
     /// Sends one request and reads its whole response (by `Content-Length`); returns the status code.
     func request(method: String, path: String, body: String = "") -> Int {
         guard connectIfNeeded() else { return 0 }
-        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\(requestHeaders)\r\n\(body)"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -310,6 +310,7 @@ func startPanggil(port: Int) throws -> Process {
     process.standardError = handle
     try process.run()
     try waitUntilListening(port: port, path: "/healthz")
+    signInAsAdmin(panggil: panggilBinary, storeArguments: ["--config", siteFile.path, "--db", database], port: port)
     for _ in 0..<events { _ = httpRequest(port: port, method: "POST", path: "/api/tickets", body: #"{"service": "A"}"#) }
     for number in 1...counters { _ = httpRequest(port: port, method: "POST", path: "/api/counters/\(number)/open") }
     return process

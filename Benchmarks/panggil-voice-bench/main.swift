@@ -166,6 +166,8 @@ for _ in 0..<300 {
     usleep(50_000)
 }
 guard ready else { fatalError("panggil serve did not start with its loudspeakers connected; see \(serverLog.path)") }
+signInAsAdmin(panggil: panggilBinary, storeArguments: ["--config", siteFile.path, "--db", work.appendingPathComponent("bench.sqlite").path],
+              port: port)
 for _ in 0..<calls { _ = http("POST", "/api/tickets", #"{"service": "A"}"#) }
 for number in 1...calls { _ = http("POST", "/api/counters/\(number)/open") }
 

@@ -29,7 +29,7 @@ public struct ServerConfiguration: Sendable {
 /// With a `voice`, announcements can be previewed and fetched as audio; with an `audio` output too,
 /// every call is played on its zone's loudspeakers.
 public func buildApplication(
-    store: any QueueStore, configuration: ServerConfiguration = ServerConfiguration(),
+    store: any QueueStore, authenticator: Authenticator, configuration: ServerConfiguration = ServerConfiguration(),
     voice: CallVoice? = nil, audio: (any AudioOutput)? = nil,
     logger: Logger = Logger(label: "panggil")
 ) async throws -> some ApplicationProtocol {
@@ -42,7 +42,7 @@ public func buildApplication(
         speakers = Speakers(output: audio, announcer: announcer.announcer)
     }
     let pages = DisplayPages(site: store.site, layouts: configuration.layouts, logo: configuration.logo)
-    let router = buildRouter(store: store, board: board, voice: voice, speakers: speakers, pages: pages)
+    let router = buildRouter(store: store, board: board, authenticator: authenticator, voice: voice, speakers: speakers, pages: pages)
     let streams = StreamServer(store: store, board: board, configuration: configuration.stream)
     return Application(
         router: router,
@@ -60,14 +60,17 @@ struct Speakers: Sendable {
 }
 
 func buildRouter(
-    store: any QueueStore, board: LiveBoard, voice: CallVoice? = nil, speakers: Speakers? = nil, pages: DisplayPages? = nil
+    store: any QueueStore, board: LiveBoard, authenticator: Authenticator, voice: CallVoice? = nil, speakers: Speakers? = nil,
+    pages: DisplayPages? = nil
 ) -> Router<PanggilRequestContext> {
     let router = Router(context: PanggilRequestContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AccessMiddleware(authenticator: authenticator))
     // Inside the error middleware: a path no route knows is looked up among the layouts' files first.
     if let files = pages?.middleware { router.add(middleware: files) }
     QueueAPI(store: store, board: board, speakers: speakers).register(on: router)
     BroadcastAPI(store: store, board: board).register(on: router)
+    AccessAPI(authenticator: authenticator, site: store.site).register(on: router)
     if let voice { AnnouncementAPI(store: store, voice: voice).register(on: router) }
     pages?.register(on: router)
     return router

@@ -20,6 +20,7 @@ struct BroadcastAPI: Sendable {
             try JSONResponse(await board.settled().broadcasts.map { BroadcastJSON($0, time: time) })
         }
         router.post("api/broadcasts") { request, context in
+            try authorize(context, .broadcast, site: store.site)
             let body = try await decode(BroadcastRequest.self, request, context)
             guard let kind = BroadcastKind(rawValue: body.kind) else {
                 throw APIError.badRequest("invalid_kind", "Jenis siaran '\(body.kind)' tidak dikenal (pilih: notice, emergency).")
@@ -28,6 +29,7 @@ struct BroadcastAPI: Sendable {
             return try JSONResponse(BroadcastJSON(broadcast, time: time), status: .created)
         }
         router.delete("api/broadcasts/{id}") { _, context in
+            try authorize(context, .broadcast, site: store.site)
             let text = try context.parameters.require("id")
             guard let id = Int64(text), id > 0 else {
                 throw APIError.badRequest("invalid_broadcast", "Nomor siaran '\(text)' tidak valid.")

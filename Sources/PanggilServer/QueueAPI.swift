@@ -30,6 +30,7 @@ struct QueueAPI: Sendable {
         }
 
         router.post("api/tickets") { request, context in
+            try authorize(context, .issueTicket, site: site)
             let body = try await decode(IssueRequest.self, request, context)
             let ticket = try await store.issue(service: body.service, priority: body.priority ?? false, by: context.actor)
             return try JSONResponse(TicketJSON(ticket, site: site, time: time, withCode: true), status: .created)
@@ -49,23 +50,28 @@ struct QueueAPI: Sendable {
         ]
         for (path, step) in steps {
             tickets.post(RouterPath(path)) { _, context in
-                let ticket = try await step(store, try ticketSelector(context), context.actor)
+                let selector = try await authorizedTicket(context)
+                let ticket = try await step(store, selector, context.actor)
                 return try JSONResponse(TicketJSON(ticket, site: site, time: time))
             }
         }
         tickets.post("transfer") { request, context in
+            let selector = try await authorizedTicket(context)
             let body = try await decode(TransferRequest.self, request, context)
-            let ticket = try await store.transfer(try ticketSelector(context), to: body.service, by: context.actor)
+            let ticket = try await store.transfer(selector, to: body.service, by: context.actor)
             return try JSONResponse(TicketJSON(ticket, site: site, time: time))
         }
 
         let counters = router.group("api/counters/{counter}")
         counters.post("call-next") { _, context in
-            let ticket = try await store.callNext(counter: try counterNumber(context), by: context.actor)
+            let number = try counterNumber(context)
+            try authorize(context, .counter(number), site: site)
+            let ticket = try await store.callNext(counter: number, by: context.actor)
             return try JSONResponse(TicketJSON(ticket, site: site, time: time))
         }
         counters.post("call") { request, context in
             let number = try counterNumber(context)
+            try authorize(context, .counter(number), site: site)
             let body = try await decode(CallRequest.self, request, context)
             guard let selector = TicketSelector(parsing: body.ticket) else {
                 throw APIError.badRequest("invalid_ticket", "Nomor tiket '\(body.ticket)' tidak valid (contoh: A-012).")
@@ -76,6 +82,7 @@ struct QueueAPI: Sendable {
         for (path, state) in [("open", CounterState.open), ("pause", .paused), ("close", .closed)] {
             counters.post(RouterPath(path)) { _, context in
                 let number = try counterNumber(context)
+                try authorize(context, .counter(number), site: site)
                 let record = try await store.setCounter(number, to: state, by: context.actor)
                 return try JSONResponse(CounterStateJSON(counter: CounterJSON(number, site: site), state: record.state.rawValue))
             }
@@ -85,6 +92,16 @@ struct QueueAPI: Sendable {
     private func status(publicCode code: String) async throws -> TicketStatusJSON {
         let ticket = try await lookUpTicket(publicCode: code, in: store)
         return TicketStatusJSON(ticket.ref, state: ticket.state, counter: ticket.counter, board: await board.settled(), site: site)
+    }
+
+    /// The ticket a lifecycle step names, once the caller may act on it: at its counter, or (without
+    /// one) at a counter serving its service. An unknown ticket is 404 for whoever may act at all.
+    private func authorizedTicket(_ context: PanggilRequestContext) async throws -> TicketSelector {
+        let selector = try ticketSelector(context)
+        if context.principal == nil { try authorize(context, .issueTicket, site: site) }
+        let ticket = try await store.ticket(selector)
+        try authorize(context, .ticket(counter: ticket.counter, service: ticket.service), site: site)
+        return selector
     }
 
     private func ticketSelector(_ context: PanggilRequestContext) throws -> TicketSelector {

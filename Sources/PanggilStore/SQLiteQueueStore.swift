@@ -24,7 +24,7 @@ public final class SQLiteQueueStore: QueueStore {
     public let site: Site
     public let path: String
     private let clock: any WallClock
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// A connection of its own for the feeds' frequent "anything new?" question, asked in place
     /// rather than through the pool's reader threads: at a hundred polls a second, a pooled read's
     /// hops cost an idle server several percent of a core.

@@ -150,6 +150,34 @@ enum Schema {
                 CREATE INDEX broadcasts_active ON broadcasts (ended_at);
                 """)
         }
+        migrator.registerMigration("v4: users, devices and sessions") { db in
+            // Passwords as bcrypt hashes; device and session tokens as SHA-256 hashes (they are long
+            // random strings, so a fast hash is enough and lets a request find its row).
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    name          TEXT    PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 40),
+                    role          TEXT    NOT NULL CHECK (role IN ('admin', 'supervisor', 'staff')),
+                    password_hash TEXT    NOT NULL,
+                    counters      TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(counters) AND json_type(counters) = 'array'),
+                    created_at    INTEGER NOT NULL CHECK (typeof(created_at) = 'integer')
+                );
+                CREATE TABLE devices (
+                    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name       TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 40),
+                    kind       TEXT    NOT NULL CHECK (kind IN ('kiosk', 'integration')),
+                    token_hash TEXT    NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL CHECK (typeof(created_at) = 'integer'),
+                    revoked_at INTEGER CHECK (revoked_at IS NULL OR typeof(revoked_at) = 'integer')
+                );
+                CREATE UNIQUE INDEX devices_active_name ON devices (name) WHERE revoked_at IS NULL;
+                CREATE TABLE sessions (
+                    token_hash TEXT    PRIMARY KEY,
+                    user       TEXT    NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -41,8 +41,10 @@ struct Serve: AsyncParsableCommand {
             if let logo, !FileManager.default.fileExists(atPath: logo.path) {
                 throw ValidationError("Logo situs \(logo.path) tidak ada (kunci logo di berkas situs).")
             }
+            let authenticator = Authenticator(access: queue.access)
+            let hasAdmin = try await queue.access.users().contains { $0.role == .admin }
             let app = try await buildApplication(
-                store: queue, configuration: ServerConfiguration(host: host, port: port, layouts: pages, logo: logo),
+                store: queue, authenticator: authenticator, configuration: ServerConfiguration(host: host, port: port, layouts: pages, logo: logo),
                 voice: voice, audio: output, logger: logger)
             let address = "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)"
             // Written straight to the descriptor: `print` is block-buffered into a file or journal and the
@@ -55,6 +57,11 @@ struct Serve: AsyncParsableCommand {
                   suara: \(site.spokenLanguages.joined(separator: ", ")) dari \(audio.audioDirectory.path)/voices; \(noSpeakers ? "pengeras suara tidak dipakai (--no-speakers)" : "pengeras suara lewat PulseAudio")
                   tampilan: \(address)/ (\(site.displays.map { "/d/\($0.name)" }.joined(separator: ", ")))
                   papan antrian: \(address)/api/board
+                \(hasAdmin ? "" : """
+                  Belum ada admin. Buat yang pertama (tidak ada kata sandi bawaan):
+                    panggil user add --name admin --role admin\(store.db == "data/panggil.sqlite" ? "" : " --db \(store.db)")
+
+                """)
 
                 """.utf8))
             try await app.runService()

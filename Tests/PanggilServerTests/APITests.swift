@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import HummingbirdBcrypt
 import HummingbirdTesting
 import PanggilCore
 import PanggilStore
@@ -24,15 +25,34 @@ struct Harness {
         self.stream = stream
     }
 
+    /// Signs requests in as `who` by default (`send`): an admin, unless a test says otherwise.
+    var authenticator: Authenticator {
+        let clock = clock
+        var settings = Authenticator.Settings()
+        settings.bcryptCost = 4  // the minimum: tests check who may do what, not bcrypt's speed
+        return Authenticator(access: store.access, settings: settings, now: { clock.now() })
+    }
+
     func run<T: Sendable>(_ setup: TestingSetup = .router, _ test: @Sendable @escaping (any TestClientProtocol) async throws -> T) async throws -> T {
         var logger = Logger(label: "panggil-test")
         logger.logLevel = .warning
+        try await Self.seedAdmin(store)
         let app = try await buildApplication(
-            store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream, layouts: Fixtures.layoutsDirectory,
+            store: store, authenticator: authenticator, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream, layouts: Fixtures.layoutsDirectory,
                                                logo: logo),
             voice: voice, audio: audio,
             logger: logger)
         return try await app.test(setup, test)
+    }
+
+    /// The admin every test request is sent as unless it names other credentials.
+    static let adminToken = "test-admin-session"
+
+    static func seedAdmin(_ store: SQLiteQueueStore) async throws {
+        guard try await store.access.user(named: "admin") == nil else { return }
+        try await store.access.saveUser(User(name: "admin", role: .admin), passwordHash: Bcrypt.hash("rahasia-admin", cost: 4))
+        try await store.access.startSession(tokenHash: Authenticator.tokenHash(adminToken), user: "admin",
+                                            at: Date(timeIntervalSince1970: 0), expiresAt: .distantFuture)
     }
 
     func eventCount() async throws -> Int {
@@ -50,9 +70,26 @@ struct Reply: @unchecked Sendable {
     var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
 }
 
+/// How a test request identifies itself.
+enum Credentials: Sendable {
+    case session(String)
+    case bearer(String)
+    case none
+
+    static let admin = Credentials.session(Harness.adminToken)
+
+    var headers: HTTPFields {
+        switch self {
+        case .session(let token): [.contentType: "application/json", .cookie: "panggil_session=\(token)"]
+        case .bearer(let token): [.contentType: "application/json", .authorization: "Bearer \(token)"]
+        case .none: [.contentType: "application/json"]
+        }
+    }
+}
+
 extension TestClientProtocol {
-    func send(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> Reply {
-        try await execute(uri: uri, method: method, headers: [.contentType: "application/json"],
+    func send(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, as who: Credentials = .admin) async throws -> Reply {
+        try await execute(uri: uri, method: method, headers: who.headers,
                           body: body.map { ByteBuffer(string: $0) }) { response in
             let data = Data(buffer: response.body)
             let json = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
@@ -205,7 +242,7 @@ struct APITests {
     @Test func invalidUTF8IsRefused() async throws {
         let harness = try Harness()
         try await harness.run { client in
-            let reply = try await client.execute(uri: "/api/tickets", method: .post,
+            let reply = try await client.execute(uri: "/api/tickets", method: .post, headers: Credentials.admin.headers,
                                                  body: ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D])) { $0.status }
             #expect(reply == .badRequest)
         }

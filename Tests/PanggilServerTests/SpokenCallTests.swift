@@ -41,7 +41,9 @@ struct SpokenCallTests {
         func run(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
             var logger = Logger(label: "panggil-test")
             logger.logLevel = .warning
-            let app = try await buildApplication(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
+            try await Harness.seedAdmin(store)
+            let app = try await buildApplication(store: store, authenticator: Authenticator(access: store.access),
+                                                 configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
                                                  voice: voice, audio: output, logger: logger)
             try await app.test(.live) { client in
                 try await self.waitForSpeakers(client)

@@ -11,15 +11,15 @@ struct Finished {
 }
 
 /// Runs `panggil` with arguments to the end.
-func panggil(_ arguments: [String], in directory: URL? = nil) async throws -> Finished {
+func panggil(_ arguments: [String], in directory: URL? = nil, input: String? = nil) async throws -> Finished {
     // Waiting for a process blocks its thread: on a thread of its own, since the concurrency runtime's
     // few threads are shared by every test running at the time and holding one stalls the others.
     try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try runPanggil(arguments, in: directory) }) }
+        Thread.detachNewThread { continuation.resume(with: Result { try runPanggil(arguments, in: directory, input: input) }) }
     }
 }
 
-private func runPanggil(_ arguments: [String], in directory: URL?) throws -> Finished {
+private func runPanggil(_ arguments: [String], in directory: URL?, input: String?) throws -> Finished {
     let process = Process()
     process.executableURL = Fixtures.panggilBinary
     process.arguments = arguments
@@ -27,7 +27,13 @@ private func runPanggil(_ arguments: [String], in directory: URL?) throws -> Fin
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let stdin = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
+    if let input {
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try? stdin.fileHandleForWriting.close()
+    }
     // Read both before waiting, so that a chatty process cannot fill a pipe and stall.
     let errors = Collected()
     let errorsRead = DispatchSemaphore(value: 0)

@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import NIOConcurrencyHelpers
+import NIOPosix
+import PanggilCore
+
+/// Signs people in and recognises them afterwards: passwords checked against bcrypt hashes, session
+/// and device tokens looked up by their SHA-256, failed sign-ins throttled.
+public final class Authenticator: Sendable {
+    public struct Settings: Sendable {
+        /// A working day: staff sign in in the morning and are not asked again before closing.
+        public var sessionLifetime: TimeInterval = 12 * 3600
+        /// bcrypt's work factor: about a quarter of a second per check on a small server.
+        public var bcryptCost: UInt8 = 11
+        public var throttle = LoginThrottle()
+
+        public init() {}
+    }
+
+    public let access: any AccessStore
+    private let settings: Settings
+    private let now: @Sendable () -> Date
+    private let throttle: NIOLockedValueBox<LoginThrottle>
+
+    public init(access: any AccessStore, settings: Settings = Settings(), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.access = access
+        self.settings = settings
+        self.now = now
+        throttle = NIOLockedValueBox(settings.throttle)
+    }
+
+    public var sessionLifetime: TimeInterval { settings.sessionLifetime }
+
+    /// A bcrypt hash of a password, computed off the concurrency threads (it takes a while on purpose).
+    public func hashPassword(_ password: String) async throws -> String {
+        let cost = settings.bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    /// A new random token: 32 bytes from the system's secure generator, URL-safe.
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public enum LoginResult: Sendable {
+        case signedIn(User, token: String, expiresAt: Date)
+        case refused
+        case throttled(retryAfter: TimeInterval)
+    }
+
+    /// Checks a name and password; `client` is the caller's address. Every failure, even for a name
+    /// that does not exist, costs a bcrypt check, so the answer's timing says nothing about names.
+    public func login(name: String, password: String, client: String) async throws -> LoginResult {
+        let keys = ["name:" + name.lowercased(), "address:" + client]
+        let start = now()
+        if let wait = throttle.withLockedValue({ $0.retryAfter(keys, now: start) }) {
+            return .throttled(retryAfter: wait)
+        }
+        let stored = try await access.user(named: name)
+        let hash = stored?.passwordHash ?? Self.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard let stored, matches else {
+            throttle.withLockedValue { $0.failed(keys, now: start) }
+            return .refused
+        }
+        throttle.withLockedValue { $0.succeeded(keys[0]) }
+        let token = Self.newToken()
+        let expiresAt = now().addingTimeInterval(settings.sessionLifetime)
+        try await access.startSession(tokenHash: Self.tokenHash(token), user: stored.user.name, at: now(), expiresAt: expiresAt)
+        return .signedIn(stored.user, token: token, expiresAt: expiresAt)
+    }
+
+    /// A hash of nothing anyone can type, checked when the name is unknown.
+    private static let decoyHash = Bcrypt.hash(newToken(), cost: 11)
+
+    /// The user behind a session token, if the session is live.
+    public func user(sessionToken token: String) async throws -> User? {
+        guard let session = try await access.session(tokenHash: Self.tokenHash(token)), session.expiresAt > now() else { return nil }
+        return try await access.user(named: session.user)?.user
+    }
+
+    /// The device behind a bearer token, unless it was revoked.
+    public func device(token: String) async throws -> Device? {
+        guard let device = try await access.device(tokenHash: Self.tokenHash(token)), device.revokedAt == nil else { return nil }
+        return device
+    }
+
+    public func logout(sessionToken token: String) async throws {
+        try await access.endSession(tokenHash: Self.tokenHash(token))
+    }
+
+    /// Registers a device and returns its token, which is shown once and stored only as a hash.
+    public func addDevice(name: String, kind: Device.Kind) async throws -> (Device, token: String) {
+        guard User.isValidName(name) else {
+            throw AccessError(.invalidName, "Nama perangkat '\(name)' tidak valid: huruf kecil, angka, '.', '_' atau '-'.")
+        }
+        let token = Self.newToken()
+        let device = try await access.addDevice(name: name, kind: kind, tokenHash: Self.tokenHash(token), at: now())
+        return (device, token)
+    }
+
+    /// Adds or changes a user after checking the name and counters against the site.
+    public func saveUser(_ user: User, password: String?, site: Site) async throws {
+        guard User.isValidName(user.name) else {
+            throw AccessError(.invalidName, "Nama pengguna '\(user.name)' tidak valid: huruf kecil, angka, '.', '_' atau '-'.")
+        }
+        for counter in user.counters where site.counter(counter) == nil {
+            throw AccessError(.unknownCounter, "Loket \(counter) tidak ada di situs ini.")
+        }
+        if user.role == .staff, user.counters.isEmpty {
+            throw AccessError(.counterlessStaff, "Petugas harus terikat ke minimal satu loket.")
+        }
+        let hash = try await password.asyncMap { try await hashPassword($0) }
+        try await access.saveUser(user, passwordHash: hash)
+        // A new password ends the sessions signed in with the old one.
+        if hash != nil { try await access.endSessions(user: user.name) }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
