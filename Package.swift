@@ -43,9 +43,12 @@ let package = Package(
             "CPulse", "PanggilVoice",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // libqrencode (Debian: libqrencode-dev), and QR codes drawn as SVG for printed tickets.
+        .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "PanggilQR", dependencies: ["CQRencode"]),
         // The HTTP API.
         .target(name: "PanggilServer", dependencies: [
-            "PanggilCore", "PanggilVoice",
+            "PanggilCore", "PanggilVoice", "PanggilQR",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -107,7 +110,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "PanggilServerTests", dependencies: [
-            "PanggilServer", "PanggilStore", "PanggilSiteFile", "PanggilTesting", "PanggilVoice", "PanggilPulse",
+            "PanggilServer", "PanggilStore", "PanggilSiteFile", "PanggilTesting", "PanggilVoice", "PanggilPulse", "PanggilQR",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),

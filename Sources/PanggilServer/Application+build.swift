@@ -71,6 +71,7 @@ func buildRouter(
     QueueAPI(store: store, board: board, speakers: speakers).register(on: router)
     BroadcastAPI(store: store, board: board).register(on: router)
     AccessAPI(authenticator: authenticator, site: store.site).register(on: router)
+    ConsoleAPI(store: store, board: board).register(on: router)
     if let voice { AnnouncementAPI(store: store, voice: voice).register(on: router) }
     pages?.register(on: router)
     return router

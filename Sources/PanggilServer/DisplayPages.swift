@@ -35,6 +35,13 @@ struct DisplayPages: Sendable {
         router.get("/") { _, context in
             try await page("index.html", context: context)
         }
+        // The staff console, the ticket kiosk and the admin page: the pages are public, what they do
+        // is not (their API calls need a session or a device token).
+        for tool in ["staff", "kiosk", "admin"] {
+            router.get(RouterPath(tool)) { _, context in
+                try await page("\(tool)/index.html", context: context)
+            }
+        }
         router.get("site/logo") { _, context in
             let file = logo ?? layouts?.appendingPathComponent("shared/logo.svg")
             guard let file, FileManager.default.fileExists(atPath: file.path) else {
