@@ -93,14 +93,6 @@ struct ConsoleAPITests {
         }
         let file = Fixtures.temporaryDirectory().appendingPathComponent("qr.pgm")
         try image.write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        process.arguments = ["--quiet", "--raw", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        return try decodeQRCode(in: file)
     }
 }

@@ -236,12 +236,45 @@ public final class Page: @unchecked Sendable {
 
     /// A real click (WebDriver's, as a finger or mouse would: it counts as a user gesture).
     public func click(_ selector: String) async throws {
+        let element = try await find(selector)
+        try await browser.request("POST", "/session/\(session)/element/\(element)/click", [:])
+    }
+
+    /// Two clicks as fast as a mouse's double click.
+    public func doubleClick(_ selector: String) async throws {
+        let element = try await find(selector)
+        let click: [[String: Any]] = [["type": "pointerDown", "button": 0], ["type": "pointerUp", "button": 0]]
+        try await browser.request("POST", "/session/\(session)/actions", ["actions": [[
+            "type": "pointer", "id": "mouse", "parameters": ["pointerType": "mouse"],
+            "actions": [["type": "pointerMove", "duration": 0, "x": 0, "y": 0,
+                         "origin": [Self.elementKey: element]]] + click + click,
+        ]]])
+    }
+
+    /// Types into a field as a keyboard would.
+    public func type(_ selector: String, _ text: String) async throws {
+        let element = try await find(selector)
+        try await browser.request("POST", "/session/\(session)/element/\(element)/value", ["text": text])
+    }
+
+    /// Presses one key: a character, or a WebDriver key code such as `Page.f1`.
+    public func press(_ key: String) async throws {
+        try await focus()
+        try await browser.request("POST", "/session/\(session)/actions", ["actions": [[
+            "type": "key", "id": "keyboard", "actions": [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]],
+        ]]])
+    }
+
+    public static let f1 = "\u{E031}"
+    static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
+
+    private func find(_ selector: String) async throws -> String {
         try await focus()
         let found = try await browser.request("POST", "/session/\(session)/element", ["using": "css selector", "value": selector])
-        guard let element = (found["value"] as? [String: Any])?.values.first as? String else {
+        guard let element = (found["value"] as? [String: Any])?[Self.elementKey] as? String else {
             throw Browser.Failure(description: "no element \(selector)")
         }
-        try await browser.request("POST", "/session/\(session)/element/\(element)/click", [:])
+        return element
     }
 
     public func screenshot(to file: URL) async throws {
@@ -281,4 +314,17 @@ public enum Screenshots {
     public static var directory: URL {
         Fixtures.audioDirectory.deletingLastPathComponent().appendingPathComponent(".build/screenshots")
     }
+}
+
+/// Reads the QR code in an image file with zbarimg (Debian zbar-tools); empty when there is none.
+public func decodeQRCode(in image: URL) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
+    process.arguments = ["--quiet", "--raw", image.path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
 }

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PanggilCore
+import PanggilTesting
+import Testing
+@testable import PanggilServer
+
+/// The staff console and the kiosk in a real headless Chromium against a running server.
+@Suite("Staff console and kiosk in Chromium", .serialized)
+struct ConsoleBrowserTests {
+    static var site: Site {
+        var site = Fixtures.smallSite
+        site.enforceHours = false
+        return site
+    }
+
+    @Test func anOfficerSignsInAndCallsWithTheKeyboard() async throws {
+        let harness = try Harness(site: Self.site)
+        try await harness.authenticator.saveUser(User(name: "siti", role: .staff, counters: [1, 2]), password: "kata-sandi-siti", site: Self.site)
+        let browser = try await Browser.start()
+        defer { browser.stop() }
+        try await harness.run(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            for _ in 0..<3 { _ = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#) }
+            let page = try await browser.open(width: 1366, height: 768)
+            try await page.go("\(base)/staff?counter=1")
+            #expect(try await page.wait(for: "document.querySelector('#login-form') && document.querySelector('#login-form').offsetParent !== null"))
+            try await page.type("#login-name", "siti")
+            try await page.type("#login-password", "salah-sekali")
+            try await page.click("#login-submit")
+            #expect(try await page.wait(for: "document.querySelector('#login-error').textContent.indexOf('salah') >= 0"))
+            try await page.run("document.querySelector('#login-password').value = '';")
+            try await page.type("#login-password", "kata-sandi-siti")
+            try await page.click("#login-submit")
+            #expect(try await page.wait(for: "document.querySelector('#console') && document.querySelector('#console').offsetParent !== null",
+                                        timeout: .seconds(10)))
+            #expect(try await page.wait(for: "document.querySelectorAll('#waiting .waiting-ticket').length === 3"))
+
+            try await page.click("#btn-open")
+            #expect(try await page.wait(for: "/Buka/.test(document.querySelector('#counter-state').textContent)"))
+            try await page.press(Page.f1)
+            #expect(try await page.wait(for: "document.querySelector('#current-number').textContent.trim() === 'A-001'"))
+            let board = try await client.send(.get, "/api/board", as: .none)
+            let counter1 = (board["counters"] as? [[String: Any]])?.first { $0["number"] as? Int == 1 }
+            #expect((counter1?["ticket"] as? [String: Any])?["number"] as? String == "A-001", "the call reached the board")
+            let events = try await harness.store.events(after: 0, limit: 100)
+            #expect(events.last?.type == .ticketCalled && events.last?.actor.rawValue == "user:siti")
+
+            try await page.click("#btn-start")
+            #expect(try await page.wait(for: "!document.querySelector('#btn-complete').disabled"))
+            try await page.click("#btn-complete")
+            #expect(try await page.wait(for: "document.querySelector('#current-number').textContent.trim() === ''"))
+            // A double click on "call next" calls one ticket, not two.
+            try await page.doubleClick("#btn-call-next")
+            #expect(try await page.wait(for: "document.querySelector('#current-number').textContent.trim() === 'A-002'"))
+            try await Task.sleep(for: .milliseconds(800))
+            let calls = try await page.run("""
+                return window.StaffDebug.requests.filter(function (r) { return /call-next$/.test(r.path); }).length;
+                """) as? Int
+            #expect(calls == 2, "one call-next for F1, one for the double click")
+            #expect(try await harness.store.events(after: 0, limit: 100).filter { $0.type == .ticketCalled }.count == 2)
+            try await page.screenshot(to: Screenshots.directory.appendingPathComponent("staff.png"))
+            await page.close()
+        }
+    }
+
+    @Test func aCitizenTakesATicketAtTheKioskAndItsQRCodeOpensThePhonePage() async throws {
+        let harness = try Harness(site: Self.site)
+        let (_, token) = try await harness.authenticator.addDevice(name: "kios-1", kind: .kiosk)
+        let browser = try await Browser.start()
+        defer { browser.stop() }
+        try await harness.run(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let page = try await browser.open(width: 1080, height: 1920)
+            try await page.go("\(base)/kiosk?token=\(token)")
+            #expect(try await page.wait(for: "document.querySelector(\".agency[data-agency='dukcapil']\") !== null"))
+            #expect(try await page.run("return location.search;") as? String == "", "the token leaves the address bar")
+            try await page.click(".agency[data-agency='dukcapil']")
+            #expect(try await page.wait(for: "document.querySelector(\".service[data-service='A']\") !== null"))
+            try await page.click(".service[data-service='A']")
+            #expect(try await page.wait(for: "document.querySelector('#priority-regular') !== null"))
+            try await page.click("#priority-regular")
+            #expect(try await page.wait(for: "document.querySelector('#ticket-number') && document.querySelector('#ticket-number').textContent.trim() === 'A-001'",
+                                        timeout: .seconds(5)))
+            #expect(try await page.wait(for: "document.querySelector('#ticket-qr').complete && document.querySelector('#ticket-qr').naturalWidth > 0"))
+            #expect(try await page.run("return window.KioskDebug.printed;") as? Int ?? 0 >= 1)
+            let ticket = try await harness.store.ticket(.label(TicketLabel(prefix: "A", number: 1)))
+            #expect(try await harness.store.events(after: 0, limit: 10).first?.actor.rawValue == "device:kios-1")
+
+            let shot = Screenshots.directory.appendingPathComponent("kiosk-ticket.png")
+            try await page.screenshot(to: shot)
+            let decoded = try decodeQRCode(in: shot)
+            #expect(decoded == "\(base)/t/\(ticket.publicCode)")
+            await page.close()
+        }
+    }
+
+    @Test func anAdminCreatesAKioskTokenAndRevokesIt() async throws {
+        let harness = try Harness(site: Self.site)
+        let browser = try await Browser.start()
+        defer { browser.stop() }
+        try await harness.run(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let page = try await browser.open(width: 1366, height: 768)
+            try await page.go("\(base)/admin")
+            #expect(try await page.wait(for: "document.querySelector('#login-form') && document.querySelector('#login-form').offsetParent !== null"))
+            try await page.type("#login-name", "admin")
+            try await page.type("#login-password", "rahasia-admin")
+            try await page.click("#login-submit")
+            #expect(try await page.wait(for: "document.querySelector(\".user[data-user='admin']\") !== null", timeout: .seconds(10)))
+            try await page.type("#device-name", "kios-2")
+            try await page.click("#device-submit")
+            #expect(try await page.wait(for: "document.querySelector('#device-token-value') && document.querySelector('#device-token-value').textContent.trim().length > 20"))
+            let token = try #require(try await page.text("#device-token-value"))
+            let issued = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#, as: .bearer(token))
+            #expect(issued.status == .created)
+
+            try await page.click("#device-token-close")
+            try await page.click(".device[data-device='kios-2'] .btn-revoke")
+            try await page.click(".device[data-device='kios-2'] .btn-confirm")
+            #expect(try await page.wait(for: "/dicabut/i.test(document.querySelector(\".device[data-device='kios-2']\").textContent)"))
+            let refused = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#, as: .bearer(token))
+            #expect(refused.status == .unauthorized)
+            try await page.screenshot(to: Screenshots.directory.appendingPathComponent("admin.png"))
+            await page.close()
+        }
+    }
+}
