@@ -284,9 +284,11 @@ struct StreamTests {
                 }
                 try await group.waitForAll()
             }
-            #expect(await healthy.wait(timeout: .seconds(20)) { parseEvents($0).count == published + 1 })
+            // Loose on purpose: the suites share two cores with headless Chromium. A stalled client that
+            // held up delivery would keep the healthy one from ever getting everything.
+            #expect(await healthy.wait(timeout: .seconds(60)) { parseEvents($0).count == published + 1 })
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .seconds(20), "the healthy client got every event in \(elapsed)")
+            #expect(elapsed < .seconds(60), "the healthy client got every event in \(elapsed)")
             #expect(await stalled.waitForEnd(timeout: .seconds(10)), "the stalled client was disconnected")
             let received = parseEvents(String(decoding: stalled.body, as: UTF8.self)).count
             #expect(received < published, "it did not get everything: \(received)")

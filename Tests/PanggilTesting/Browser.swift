@@ -13,8 +13,19 @@ public final class Browser: @unchecked Sendable {
     private let base: URL
     private let log: URL
 
-    /// Starts chromedriver on a free loopback port and waits until it answers.
+    /// Starts chromedriver on a free loopback port and waits until it answers. One browser test runs
+    /// at a time: several Chromiums at once would starve the other suites' timing on two cores.
     public static func start() async throws -> Browser {
+        await Turns.shared.acquire()
+        do {
+            return try await launch()
+        } catch {
+            await Turns.shared.release()
+            throw error
+        }
+    }
+
+    private static func launch() async throws -> Browser {
         let executable = try PulseDaemon.executable("chromedriver")
         let port = try freePort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("chromedriver-\(port).log")
@@ -41,7 +52,7 @@ public final class Browser: @unchecked Sendable {
         self.log = log
     }
 
-    deinit { driver.terminate(grace: 1) }
+    deinit { stop() }
 
     /// A new headless Chromium with a window of the given size. Sound plays without a touch unless
     /// `autoplay` is false (as on a real TV, where the page must ask for one).
@@ -67,8 +78,37 @@ public final class Browser: @unchecked Sendable {
         return page
     }
 
+    private let stopped = NSLock()
+    private var isStopped = false
+
+    /// Ends chromedriver and its browsers and gives the next browser test its turn.
     public func stop() {
+        let first = stopped.withLock { () -> Bool in
+            defer { isStopped = true }
+            return !isStopped
+        }
+        guard first else { return }
         driver.terminate(grace: 1)
+        Task { await Turns.shared.release() }
+    }
+
+    /// Browser tests, one after another.
+    actor Turns {
+        static let shared = Turns()
+        private var busy = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func acquire() async {
+            guard busy else {
+                busy = true
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func release() {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
     }
 
     @discardableResult
