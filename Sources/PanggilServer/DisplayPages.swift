@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import PanggilCore
 
@@ -56,7 +57,13 @@ struct DisplayPages: Sendable {
     /// `/layouts/hall/hall.css` and the like; revalidated on every load (`no-cache` with an ETag), so
     /// that TVs pick up a new version after an upgrade without anyone clearing their cache.
     var middleware: FileMiddleware<PanggilRequestContext, LocalFileSystem>? {
-        layouts.map { FileMiddleware($0.path, urlBasePath: "/layouts", cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true) }
+        // Its start-up notice ("Serving files from …") is not worth a line in every log.
+        var quiet = Logger(label: "panggil.files")
+        quiet.logLevel = .warning
+        return layouts.map {
+            FileMiddleware($0.path, urlBasePath: "/layouts", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+                           searchForIndexHtml: true, logger: quiet)
+        }
     }
 
     private func profile(_ name: String) throws -> DisplayJSON {
