@@ -433,6 +433,19 @@ public final class SQLiteQueueStore: QueueStore {
             let task = Task {
                 var last = seq
                 var failures = 0
+                // The watcher sees another process's commit when its log frames are written, which can be
+                // a few milliseconds before the commit is visible to readers (the sync, then the shared
+                // index, which no file event reports). A wake that finds nothing therefore looks again
+                // soon, backing off, before going back to the long sleep.
+                var soon: Duration?
+                func sleep(after seen: UInt64) async {
+                    await signal.wait(after: seen, timeout: soon ?? interval)
+                    if signal.current != seen {
+                        soon = .milliseconds(2)
+                    } else if let quick = soon {
+                        soon = quick < .milliseconds(500) ? quick * 2 : nil
+                    }
+                }
                 while !Task.isCancelled {
                     // Note the signal before reading, so that a commit landing during the read wakes the next wait.
                     let seen = signal.current
@@ -449,7 +462,7 @@ public final class SQLiteQueueStore: QueueStore {
                     // lookup), and read events only when there are some. A failing look falls through
                     // to the read, which reports and retries.
                     if let newest = try? watch.inDatabase({ try Self.newestSeq($0) }), newest <= after {
-                        await signal.wait(after: seen, timeout: interval)
+                        await sleep(after: seen)
                         continue
                     }
                     let batch: [LogEntry]
@@ -471,7 +484,7 @@ public final class SQLiteQueueStore: QueueStore {
                             logger.error("skipping an unreadable event", metadata: ["seq": "\(entry.seq)", "problem": "\(problem)"])
                         }
                     }
-                    if batch.isEmpty { await signal.wait(after: seen, timeout: interval) }
+                    if batch.isEmpty { await sleep(after: seen) }
                 }
                 continuation.finish()
             }

@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
                   papan antrian: \(address)/api/board
                 \(hasAdmin ? "" : """
                   Belum ada admin. Buat yang pertama (tidak ada kata sandi bawaan):
-                    panggil user add --name admin --role admin\(store.db == "data/panggil.sqlite" ? "" : " --db \(store.db)")
+                    \(CommandLine.arguments[0]) user add --name admin --role admin\(store.db == "data/panggil.sqlite" ? "" : " --db \(store.db)")
 
                 """)
 
