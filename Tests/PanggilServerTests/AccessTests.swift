@@ -182,6 +182,7 @@ struct AccessTests {
                 try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]] ?? []
             }
             #expect(devices.allSatisfy { $0["token"] == nil }, "a token is shown only when it is made")
+            #expect(devices.allSatisfy { ($0["createdAt"] as? String)?.hasSuffix("+07:00") == true }, "times in the site's offset")
             let id = try #require(devices.first { $0["name"] as? String == "kios-1" }?["id"] as? Int)
             #expect(try await client.send(.delete, "/api/devices/\(id)").status == .ok)
             let refused = try await client.send(.post, "/api/tickets", #"{"service": "A"}"#, as: kiosk)

@@ -59,6 +59,8 @@ private func forbiddenMessage(_ permission: Permission) -> String {
 struct AccessAPI: Sendable {
     let authenticator: Authenticator
     let site: Site
+    /// Times in the site's offset, like every other answer.
+    var time: Timestamps { Timestamps(timeZone: site.timeZone) }
 
     func register(on router: Router<PanggilRequestContext>) {
         router.post("api/login") { request, context in
@@ -90,7 +92,7 @@ struct AccessAPI: Sendable {
         router.get("api/me") { _, context in
             switch context.principal {
             case .user(let user): return try JSONResponse(MeJSON(user: UserJSON(user), device: nil))
-            case .device(let device): return try JSONResponse(MeJSON(user: nil, device: DeviceJSON(device)))
+            case .device(let device): return try JSONResponse(MeJSON(user: nil, device: DeviceJSON(device, time: time)))
             case nil: try authorize(context, .issueTicket, site: site); return try JSONResponse(MeJSON(user: nil, device: nil))
             }
         }
@@ -127,7 +129,7 @@ struct AccessAPI: Sendable {
 
         router.get("api/devices") { _, context in
             try authorize(context, .manageAccess, site: site)
-            return try JSONResponse(try await authenticator.access.devices().map(DeviceJSON.init))
+            return try JSONResponse(try await authenticator.access.devices().map { DeviceJSON($0, time: time) })
         }
         router.post("api/devices") { request, context in
             try authorize(context, .manageAccess, site: site)
@@ -136,7 +138,7 @@ struct AccessAPI: Sendable {
                 throw APIError.badRequest("invalid_kind", "Jenis perangkat '\(body.kind ?? "")' tidak dikenal (pilih: kiosk, integration).")
             }
             let (device, token) = try await saving { try await authenticator.addDevice(name: body.name, kind: kind) }
-            var json = DeviceJSON(device)
+            var json = DeviceJSON(device, time: time)
             json.token = token
             return try JSONResponse(json, status: .created)
         }
@@ -146,7 +148,7 @@ struct AccessAPI: Sendable {
             guard let id = Int64(text), let device = try await authenticator.access.revokeDevice(id: id, at: Date()) else {
                 throw APIError(.notFound, "device_not_found", "Perangkat #\(text) tidak ada atau sudah dicabut.")
             }
-            return try JSONResponse(DeviceJSON(device))
+            return try JSONResponse(DeviceJSON(device, time: time))
         }
     }
 
@@ -203,12 +205,12 @@ struct DeviceJSON: Codable, Equatable {
     /// Only in the answer that creates it: the token is never shown again.
     var token: String?
 
-    init(_ device: Device) {
+    init(_ device: Device, time: Timestamps) {
         id = device.id
         name = device.name
         kind = device.kind.rawValue
-        createdAt = device.createdAt.formatted(.iso8601)
-        revokedAt = device.revokedAt?.formatted(.iso8601)
+        createdAt = time(device.createdAt)
+        revokedAt = device.revokedAt.map(time.callAsFunction)
     }
 }
 
