@@ -90,3 +90,16 @@ public func signInAsAdmin(panggil: String, storeArguments: [String], port: Int) 
     }
     requestHeaders = "Cookie: \(cookie.trimmingCharacters(in: .whitespaces))\r\n"
 }
+
+/// Starts `panggil serve` with `arguments`, its output going to the file `log`.
+public func startPanggilServe(binary: String, arguments: [String], log: URL) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = ["serve"] + arguments
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: log)
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    return process
+}

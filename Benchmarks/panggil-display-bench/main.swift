@@ -25,15 +25,10 @@ func wallMillis() -> Double { Date().timeIntervalSince1970 * 1000 }
 try? FileManager.default.removeItem(at: work)
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 
-let server = Process()
-server.executableURL = URL(fileURLWithPath: panggilBinary)
-server.arguments = ["serve", "--db", work.appendingPathComponent("bench.sqlite").path, "--host", "127.0.0.1",
-                    "--port", "\(port)", "--no-speakers"]
 let serverLog = work.appendingPathComponent("panggil.log")
-FileManager.default.createFile(atPath: serverLog.path, contents: nil)
-server.standardOutput = try FileHandle(forWritingTo: serverLog)
-server.standardError = server.standardOutput
-try server.run()
+let server = try startPanggilServe(binary: panggilBinary, arguments: [
+    "--db", work.appendingPathComponent("bench.sqlite").path, "--host", "127.0.0.1", "--port", "\(port)", "--no-speakers",
+], log: serverLog)
 defer { server.terminate(); server.waitUntilExit() }
 nonisolated(unsafe) var browser: Browser?
 

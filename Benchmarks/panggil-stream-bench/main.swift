@@ -300,15 +300,9 @@ try site.write(to: siteFile, atomically: true, encoding: .utf8)
 
 func startPanggil(port: Int) throws -> Process {
     let database = workDirectory.appendingPathComponent("panggil-\(port).sqlite").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: panggilBinary)
-    process.arguments = ["serve", "--config", siteFile.path, "--db", database, "--host", "127.0.0.1", "--port", "\(port)"]
-    let log = workDirectory.appendingPathComponent("panggil-\(port).log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: log)
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
+    let process = try startPanggilServe(
+        binary: panggilBinary, arguments: ["--config", siteFile.path, "--db", database, "--host", "127.0.0.1", "--port", "\(port)"],
+        log: workDirectory.appendingPathComponent("panggil-\(port).log"))
     try waitUntilListening(port: port, path: "/healthz")
     signInAsAdmin(panggil: panggilBinary, storeArguments: ["--config", siteFile.path, "--db", database], port: port)
     for _ in 0..<events { _ = httpRequest(port: port, method: "POST", path: "/api/tickets", body: #"{"service": "A"}"#) }

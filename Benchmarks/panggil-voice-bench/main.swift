@@ -144,15 +144,11 @@ for number in 1...calls { site += "  - {number: \(number), zone: z\((number - 1)
 let siteFile = work.appendingPathComponent("bench.yaml")
 try site.write(to: siteFile, atomically: true, encoding: .utf8)
 
-let server = Process()
-server.executableURL = URL(fileURLWithPath: panggilBinary)
-server.arguments = ["serve", "--config", siteFile.path, "--db", work.appendingPathComponent("bench.sqlite").path,
-                    "--host", "127.0.0.1", "--port", "\(port)", "--pulse-server", pulseServer, "--audio", audioDirectory.path]
 let serverLog = work.appendingPathComponent("panggil.log")
-FileManager.default.createFile(atPath: serverLog.path, contents: nil)
-server.standardOutput = try FileHandle(forWritingTo: serverLog)
-server.standardError = server.standardOutput
-try server.run()
+let server = try startPanggilServe(binary: panggilBinary, arguments: [
+    "--config", siteFile.path, "--db", work.appendingPathComponent("bench.sqlite").path, "--host", "127.0.0.1",
+    "--port", "\(port)", "--pulse-server", pulseServer, "--audio", audioDirectory.path,
+], log: serverLog)
 defer { server.terminate(); server.waitUntilExit() }
 
 func http(_ method: String, _ path: String, _ body: String = "") -> (status: Int, response: String) {

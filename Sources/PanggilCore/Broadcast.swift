@@ -31,7 +31,13 @@ public struct Broadcast: Sendable, Equatable {
 
     /// Whether a screen or speaker following some of `zones` (nil: all) hears it.
     public func reaches(zones scope: Set<String>?) -> Bool {
-        guard let scope, !zones.isEmpty else { return true }
-        return !scope.isDisjoint(with: zones)
+        Self.zones(zones, reach: scope)
+    }
+
+    /// The rule behind `reaches`, for broadcasts already turned into other shapes: no zones means
+    /// every zone.
+    public static func zones(_ target: [String], reach scope: Set<String>?) -> Bool {
+        guard let scope, !target.isEmpty else { return true }
+        return !scope.isDisjoint(with: target)
     }
 }

@@ -98,7 +98,7 @@ struct QueueAPI: Sendable {
     /// one) at a counter serving its service. An unknown ticket is 404 for whoever may act at all.
     private func authorizedTicket(_ context: PanggilRequestContext) async throws -> TicketSelector {
         let selector = try ticketSelector(context)
-        if context.principal == nil { try authorize(context, .issueTicket, site: site) }
+        _ = try signedIn(context)  // before the lookup: anonymous callers learn nothing about tickets
         let ticket = try await store.ticket(selector)
         try authorize(context, .ticket(counter: ticket.counter, service: ticket.service), site: site)
         return selector

@@ -439,24 +439,9 @@
   }
 
   /** The zones a display covers: its own zone, else the zones of its counters; [] means "all". */
-  function scopeZones(state, zone) {
-    if (zone) return [zone];
-    const zones = [];
-    toArray(state && state.counters).forEach(function (c) {
-      if (c.zone && zones.indexOf(c.zone) < 0) zones.push(c.zone);
-    });
-    return zones;
-  }
-
-  /** Active broadcasts of one kind that concern the display's zones (a broadcast with no zones is for all). */
-  function activeBroadcasts(state, kind, zones) {
-    return toArray(state && state.broadcasts).filter(function (b) {
-      if (!b || b.kind !== kind) return false;
-      const target = toArray(b.zones);
-      if (!target.length || !zones || !zones.length) return true;
-      for (let i = 0; i < target.length; i++) if (zones.indexOf(target[i]) >= 0) return true;
-      return false;
-    });
+  /** Active broadcasts of one kind. The server sends a display only those that reach its zones. */
+  function activeBroadcasts(state, kind) {
+    return toArray(state && state.broadcasts).filter(function (b) { return b && b.kind === kind; });
   }
 
   /** Text of a counter's state as the hall shows it. */
@@ -1391,10 +1376,9 @@
     renderCounters();
     renderServices();
     renderCounterPage();
-    const zones = scopeZones(state, config.zone);
-    const notices = activeBroadcasts(state, 'notice', zones).map(function (b) { return b.text || ''; }).filter(Boolean);
+    const notices = activeBroadcasts(state, 'notice').map(function (b) { return b.text || ''; }).filter(Boolean);
     renderTicker(notices.length ? notices.join(' • ') : (siteName ? t('welcome', { site: siteName }) : t('welcomeNoSite')));
-    renderEmergency(activeBroadcasts(state, 'emergency', zones));
+    renderEmergency(activeBroadcasts(state, 'emergency'));
   }
 
   function endHighlight() {
@@ -1524,7 +1508,7 @@
   function renderPhone() {
     const s = phone.status;
     setHidden($('loading'), true);
-    const emergencies = activeBroadcasts({ broadcasts: phone.broadcasts }, 'emergency', null);
+    const emergencies = activeBroadcasts({ broadcasts: phone.broadcasts }, 'emergency');
     const emergency = $('emergency');
     if (emergency) {
       setHidden(emergency, !emergencies.length);
@@ -1679,7 +1663,6 @@
     reduce: reduce,
     latestCall: latestCall,
     previousCalls: previousCalls,
-    scopeZones: scopeZones,
     activeBroadcasts: activeBroadcasts,
     counterStateText: counterStateText,
     phoneStateText: phoneStateText,

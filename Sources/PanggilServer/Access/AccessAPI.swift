@@ -31,15 +31,21 @@ struct AccessMiddleware: RouterMiddleware {
 
 let sessionCookie = "panggil_session"
 
-/// 401 for whoever is not signed in (or whose session ended), 403 for whoever is but may not.
-func authorize(_ context: PanggilRequestContext, _ permission: Permission, site: Site) throws {
+/// The signed-in user or device, or 401: `not_logged_in`, or `session_expired` for a session that
+/// ended or a revoked token.
+func signedIn(_ context: PanggilRequestContext) throws -> Principal {
     guard let principal = context.principal else {
         if context.credentialsRejected {
             throw APIError(.unauthorized, "session_expired", "Sesi Anda sudah berakhir atau token dicabut. Silakan masuk lagi.")
         }
         throw APIError(.unauthorized, "not_logged_in", "Silakan masuk terlebih dahulu.")
     }
-    guard principal.may(permission, in: site) else {
+    return principal
+}
+
+/// 401 for whoever is not signed in (or whose session ended), 403 for whoever is but may not.
+func authorize(_ context: PanggilRequestContext, _ permission: Permission, site: Site) throws {
+    guard try signedIn(context).may(permission, in: site) else {
         throw APIError(.forbidden, "forbidden", forbiddenMessage(permission))
     }
 }
@@ -60,7 +66,13 @@ struct AccessAPI: Sendable {
     let authenticator: Authenticator
     let site: Site
     /// Times in the site's offset, like every other answer.
-    var time: Timestamps { Timestamps(timeZone: site.timeZone) }
+    let time: Timestamps
+
+    init(authenticator: Authenticator, site: Site) {
+        self.authenticator = authenticator
+        self.site = site
+        time = Timestamps(timeZone: site.timeZone)
+    }
 
     func register(on router: Router<PanggilRequestContext>) {
         router.post("api/login") { request, context in
@@ -90,10 +102,9 @@ struct AccessAPI: Sendable {
             return response
         }
         router.get("api/me") { _, context in
-            switch context.principal {
-            case .user(let user): return try JSONResponse(MeJSON(user: UserJSON(user), device: nil))
-            case .device(let device): return try JSONResponse(MeJSON(user: nil, device: DeviceJSON(device, time: time)))
-            case nil: try authorize(context, .issueTicket, site: site); return try JSONResponse(MeJSON(user: nil, device: nil))
+            switch try signedIn(context) {
+            case .user(let user): try JSONResponse(MeJSON(user: UserJSON(user), device: nil))
+            case .device(let device): try JSONResponse(MeJSON(user: nil, device: DeviceJSON(device, time: time)))
             }
         }
 

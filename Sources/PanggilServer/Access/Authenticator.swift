@@ -118,16 +118,10 @@ public final class Authenticator: Sendable {
         if user.role == .staff, user.counters.isEmpty {
             throw AccessError(.counterlessStaff, "Petugas harus terikat ke minimal satu loket.")
         }
-        let hash = try await password.asyncMap { try await hashPassword($0) }
+        var hash: String?
+        if let password { hash = try await hashPassword(password) }
         try await access.saveUser(user, passwordHash: hash)
         // A new password ends the sessions signed in with the old one.
         if hash != nil { try await access.endSessions(user: user.name) }
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -120,9 +120,7 @@ extension BoardJSON {
         board.recentCalls = recentCalls.filter { call in
             (call.counter.map { filter.includes(counter: $0.number) } ?? false) && filter.includes(service: call.ticket.service.code)
         }
-        board.broadcasts = broadcasts.filter { broadcast in
-            broadcast.zones.isEmpty || filter.zones.map { !$0.isDisjoint(with: broadcast.zones) } ?? true
-        }
+        board.broadcasts = broadcasts.filter { Broadcast.zones($0.zones, reach: filter.zones) }
         return board
     }
 }
