@@ -429,8 +429,12 @@ public final class SQLiteQueueStore: QueueStore {
         let signal = signal
         let interval = watcher == nil ? options.pollInterval : options.watchedPollInterval
         let logger = logger
+        // The feed keeps the file watcher alive: a caller may let go of the store and keep reading its
+        // feed, and without the watcher nothing would wake the feed but the slow safety poll.
+        let watcher = watcher
         return AsyncThrowingStream(bufferingPolicy: .unbounded) { continuation in
             let task = Task {
+                defer { withExtendedLifetime(watcher) {} }
                 var last = seq
                 var failures = 0
                 // The watcher sees another process's commit when its log frames are written, which can be
