@@ -207,4 +207,35 @@ struct FeedTests {
         // Loose on purpose (a shared machine); the safety poll alone would take two minutes.
         #expect(ContinuousClock.now - began < .seconds(30))
     }
+
+    /// The kernel gives a user 128 inotify instances by default. Stores share one, so a process with
+    /// hundreds of open stores (this test run has more) still hears other writers instead of polling.
+    @Test func hundredsOfOpenStoresShareOneInotifyInstance() async throws {
+        let site = Fixtures.busySite(counters: 2)
+        let stores = try (0..<200).map { _ in try makeStore(site, clock: SystemClock(), path: Fixtures.temporaryStorePath()) }
+        let inotifyDescriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == "anon_inode:inotify"
+        }
+        #expect(inotifyDescriptors.count == 1)
+
+        let path = Fixtures.temporaryStorePath()
+        var options = SQLiteQueueStore.Options()
+        options.watchedPollInterval = .seconds(120)
+        options.pollInterval = .seconds(120)
+        let reader = try SQLiteQueueStore(path: path, site: site, clock: SystemClock(), options: options)
+        let writer = try makeStore(site, clock: SystemClock(), path: path)
+        _ = try await writer.issue(service: "A", priority: false, by: staff)
+        let start = try #require(try await reader.events(after: 0, limit: 1).first?.seq)
+        let feed = reader.feed(after: start)
+        let collector = Task {
+            for try await event in feed { return event.ticket?.id }
+            return nil
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let began = ContinuousClock.now
+        let issued = try await writer.issue(service: "A", priority: false, by: staff)
+        #expect(try await collector.value == issued.id)
+        #expect(ContinuousClock.now - began < .seconds(30))
+        withExtendedLifetime(stores) {}
+    }
 }
