@@ -119,7 +119,11 @@ extension Board {
         if event.type.isBroadcast {
             if let broadcast = event.broadcast {
                 broadcasts.removeAll { $0.id == broadcast.id }
-                if event.type == .broadcastStarted { broadcasts.append(broadcast) }
+                if event.type == .broadcastStarted {
+                    var started = broadcast
+                    started.startedEvent = event.seq
+                    broadcasts.append(started)
+                }
             }
             return
         }

@@ -19,6 +19,8 @@ public struct LogBounds: Sendable, Equatable {
 /// changes nothing.
 public protocol QueueStore: Sendable {
     var site: Site { get }
+    /// The time its commands are stamped with; injected in tests.
+    var clock: any WallClock { get }
 
     func issue(service: String, priority: Bool, by actor: EventActor) async throws -> Ticket
     func callNext(counter: Int, by actor: EventActor) async throws -> Ticket
@@ -35,11 +37,18 @@ public protocol QueueStore: Sendable {
     func recordAnnouncement(
         _ type: EventType, _ record: AnnouncementRecord, ticket: TicketRef?, counter: Int?, by actor: EventActor
     ) async throws -> QueueEvent
-    /// Starts a notice or emergency for `zones` (empty: every zone). The text is trimmed; empty or longer
-    /// than `Broadcast.maxTextLength` is refused, as is an unknown zone.
-    func startBroadcast(kind: BroadcastKind, text: String, zones: [String], by actor: EventActor) async throws -> Broadcast
-    /// Ends an active broadcast; ending one that is not active is refused (`broadcast_not_found`).
+    /// Starts a notice or emergency for its zones (empty: every zone), or posts it for a later start.
+    /// The texts are trimmed; empty or longer than `Broadcast.maxTextLength` is refused, as are an unknown
+    /// zone and an end that is not after the start and after now.
+    func startBroadcast(_ draft: BroadcastDraft, by actor: EventActor) async throws -> Broadcast
+    /// Ends an active broadcast, or withdraws one posted for later (which was never on the screens, so
+    /// no event is logged); one that is neither is refused (`broadcast_not_found`).
     func endBroadcast(_ id: Int64, by actor: EventActor) async throws -> Broadcast
+    /// Broadcasts posted for a later start, soonest first.
+    func scheduledBroadcasts() async throws -> [Broadcast]
+    /// Starts the posted broadcasts whose time has come (logged with the actor who posted them) and ends
+    /// those past their end (logged as the system's); returns the events written.
+    func advanceBroadcasts() async throws -> [QueueEvent]
 
     func ticket(_ selector: TicketSelector) async throws -> Ticket
     func ticket(publicCode: String) async throws -> Ticket?
@@ -56,4 +65,11 @@ public protocol QueueStore: Sendable {
     func today() -> LocalDate
     /// The newest event committed by this process: a reader that waits for it sees its own writes.
     var committedSeq: Int64 { get }
+}
+
+extension QueueStore {
+    /// Starts a broadcast now, until someone ends it.
+    public func startBroadcast(kind: BroadcastKind, text: String, zones: [String], by actor: EventActor) async throws -> Broadcast {
+        try await startBroadcast(BroadcastDraft(kind: kind, text: text, zones: zones), by: actor)
+    }
 }

@@ -22,11 +22,18 @@ public struct Site: Sendable, Equatable {
     /// An image file shown on the displays (resolved against the site file's folder); the shipped
     /// mark when unset.
     public var logo: String?
+    /// Recurring breaks (the Friday prayer break) and closed days.
+    public var breaks: [ScheduledBreak]
+    public var holidays: [Holiday]
+    public var announcements: ScheduleAnnouncements
+    public var emergency: EmergencySettings
 
     public init(
         name: String, timeZone: TimeZone, languages: [String] = ["id"], agencies: [Agency], services: [Service],
         counters: [Counter], zones: [Zone], callPolicy: CallPolicy = .priorityFirst, hours: WeeklyHours? = nil,
-        enforceHours: Bool = true, speech: SpeechSettings = SpeechSettings(), displays: [Display] = [], logo: String? = nil
+        enforceHours: Bool = true, speech: SpeechSettings = SpeechSettings(), displays: [Display] = [], logo: String? = nil,
+        breaks: [ScheduledBreak] = [], holidays: [Holiday] = [], announcements: ScheduleAnnouncements = ScheduleAnnouncements(),
+        emergency: EmergencySettings = EmergencySettings()
     ) {
         self.name = name
         self.timeZone = timeZone
@@ -41,6 +48,10 @@ public struct Site: Sendable, Equatable {
         self.speech = speech
         self.displays = displays
         self.logo = logo
+        self.breaks = breaks
+        self.holidays = holidays
+        self.announcements = announcements
+        self.emergency = emergency
     }
 
     public func service(_ code: String) -> Service? {

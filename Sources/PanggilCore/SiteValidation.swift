@@ -105,6 +105,39 @@ extension Site {
             problems.append(SiteProblem("services[\(i)]", "layanan '\(service.code)' tidak dilayani loket mana pun"))
         }
         problems += displayProblems(zoneIDs: zoneIDs, codes: codes, numbers: numbers)
+        problems += scheduleProblems(codes: codes)
+        return problems
+    }
+
+    private func scheduleProblems(codes: [String: Int]) -> [SiteProblem] {
+        var problems: [SiteProblem] = []
+        func check(_ ok: Bool, _ field: String, _ message: @autoclosure () -> String) {
+            if !ok { problems.append(SiteProblem(field, message())) }
+        }
+        for (i, pause) in breaks.enumerated() {
+            let field = "breaks[\(i)]"
+            check(!pause.name.trimmingCharacters(in: .whitespaces).isEmpty, "\(field).name", "nama istirahat kosong")
+            check(!pause.days.isEmpty, "\(field).days", "minimal satu hari")
+            for (j, code) in pause.services.enumerated() {
+                check(codes[code] != nil, "\(field).services[\(j)]", "layanan '\(code)' tidak ada di services")
+            }
+        }
+        var dates: [LocalDate: Int] = [:]
+        for (i, holiday) in holidays.enumerated() {
+            check(!holiday.name.trimmingCharacters(in: .whitespaces).isEmpty, "holidays[\(i)].name", "nama hari libur kosong")
+            if let first = dates[holiday.date] {
+                problems.append(SiteProblem("holidays[\(i)].date", "tanggal \(holiday.date) sudah disebut di holidays[\(first)]"))
+            } else { dates[holiday.date] = i }
+        }
+        if let minutes = announcements.beforeClosingMinutes {
+            let range = ScheduleAnnouncements.beforeClosingRange
+            check(range.contains(minutes), "announcements.before_closing_minutes",
+                  "\(minutes) menit di luar \(range.lowerBound)–\(range.upperBound)")
+        }
+        check(EmergencySettings.repeatRange.contains(emergency.repeatSeconds), "emergency.repeat_seconds",
+              "\(emergency.repeatSeconds) detik di luar \(EmergencySettings.repeatRange.lowerBound)–\(EmergencySettings.repeatRange.upperBound)")
+        check(EmergencySettings.heldCallMaxAgeRange.contains(emergency.heldCallMaxAgeSeconds), "emergency.held_call_max_age_seconds",
+              "\(emergency.heldCallMaxAgeSeconds) detik di luar \(EmergencySettings.heldCallMaxAgeRange.lowerBound)–\(EmergencySettings.heldCallMaxAgeRange.upperBound)")
         return problems
     }
 

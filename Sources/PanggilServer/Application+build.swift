@@ -14,14 +14,17 @@ public struct ServerConfiguration: Sendable {
     public var layouts: URL?
     /// The site's logo file; the layouts' own mark when nil.
     public var logo: URL?
+    /// How often broadcasts posted ahead, or with an end, are checked against the clock.
+    public var scheduleCheck: Duration
 
     public init(host: String = "0.0.0.0", port: Int = 8080, stream: StreamConfiguration = StreamConfiguration(),
-                layouts: URL? = nil, logo: URL? = nil) {
+                layouts: URL? = nil, logo: URL? = nil, scheduleCheck: Duration = .seconds(1)) {
         self.host = host
         self.port = port
         self.stream = stream
         self.layouts = layouts
         self.logo = logo
+        self.scheduleCheck = scheduleCheck
     }
 }
 
@@ -34,7 +37,9 @@ public func buildApplication(
     logger: Logger = Logger(label: "panggil")
 ) async throws -> some ApplicationProtocol {
     let board = try await LiveBoard(store: store, stream: configuration.stream, logger: logger)
-    var services: [any ServiceLifecycle.Service] = [board]
+    var services: [any ServiceLifecycle.Service] = [
+        board, BroadcastScheduler(store: store, check: configuration.scheduleCheck, logger: logger),
+    ]
     var speakers: Speakers?
     if let voice, let audio {
         let announcer = CallAnnouncer(store: store, voice: voice, output: audio, logger: logger)

@@ -23,6 +23,9 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         (reports, reporting) = AsyncStream.makeStream(of: AnnouncerReport.self)
         var settings = Announcer.Settings()
         settings.maxAge = .seconds(store.site.speech.maxAgeSeconds)
+        settings.emergencyRepeat = .seconds(store.site.emergency.repeatSeconds)
+        settings.heldCalls = store.site.emergency.heldCalls
+        settings.heldCallMaxAge = .seconds(store.site.emergency.heldCallMaxAgeSeconds)
         let speakers = Dictionary(uniqueKeysWithValues: store.site.zones.map {
             ($0.id, Announcer.Speaker(sink: $0.sink, volume: Double($0.volume) / 100))
         })
@@ -31,8 +34,13 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
     }
 
     public func run() async throws {
-        // Calls made before this start are history: a restarted server does not replay them.
+        // Calls made before this start are history: a restarted server does not replay them. An
+        // emergency still going on is not: after a power cut the loudspeakers take it up again.
         let start = try await store.logBounds().latest
+        let ongoing = try await store.board(day: store.today()).broadcasts.filter { $0.kind == .emergency }
+        for emergency in ongoing {
+            await sound(emergency, announcement: emergency.startedEvent ?? start)
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.writeReports() }
             await withTaskGroup(of: Void.self) { playing in
@@ -57,6 +65,15 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
     }
 
     private func announce(_ event: QueueEvent) async {
+        if let broadcast = event.broadcast {
+            switch (event.type, broadcast.kind) {
+            case (.broadcastStarted, .emergency): await sound(broadcast, announcement: event.seq)
+            case (.broadcastEnded, .emergency): await announcer.endEmergency(broadcast: broadcast.id)
+            case (.broadcastStarted, .notice) where broadcast.spoken: await say(broadcast, event: event)
+            default: break
+            }
+            return
+        }
         guard event.type == .ticketCalled || event.type == .ticketRecalled, let ticket = event.ticket,
               let number = event.counter, let counter = store.site.counter(number) else { return }
         // Its age counts from the commit, so that a call another process made while this one was busy
@@ -72,6 +89,42 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
             return
         }
         await announcer.enqueue(request)
+    }
+
+    /// Takes the zones' loudspeakers first and renders the message after, so that the call playing
+    /// stops at once rather than when the message has been synthesised.
+    private func sound(_ emergency: Broadcast, announcement: Int64) async {
+        await announcer.startEmergency(broadcast: emergency.id, announcement: announcement, zones: emergency.zones)
+        let audio: PCM
+        do {
+            audio = try voice.render(broadcast: emergency)
+        } catch {
+            logger.error("the emergency message could not be synthesised; sounding the alarm alone",
+                         metadata: ["broadcast": "\(emergency.id)", "error": "\(error)"])
+            audio = Alarm.tone(sampleRate: VoicePack.sampleRate)
+        }
+        await announcer.emergencyAudio(broadcast: emergency.id, audio)
+    }
+
+    /// A spoken notice: said once in each zone it reaches, in turn with the calls.
+    private func say(_ notice: Broadcast, event: QueueEvent) async {
+        let age = max(0, Date().timeIntervalSince(event.at))
+        var sinks: Set<String> = []
+        let zones = notice.zones.isEmpty ? store.site.zones.map(\.id) : notice.zones
+        let targets = zones.filter { zone in store.site.zone(zone).map { sinks.insert($0.sink).inserted } ?? false }
+        let audio: PCM
+        do {
+            audio = try voice.render(broadcast: notice)
+        } catch {
+            for zone in targets {
+                reporting.yield(.finished(AnnouncementRequest(id: event.seq, zone: zone, audio: PCM(sampleRate: VoicePack.sampleRate)),
+                                          .failed, reason: "Tidak bisa diucapkan: \(error)"))
+            }
+            return
+        }
+        for zone in targets {
+            await announcer.enqueue(AnnouncementRequest(id: event.seq, zone: zone, audio: audio, requestedAt: .now - .seconds(age)))
+        }
     }
 
     private func writeReports() async {

@@ -192,20 +192,31 @@ extension BoardJSON.ServiceLine {
     }
 }
 
-/// A notice or emergency: `{id, kind, text, zones, startedAt}`; `zones` empty means every zone.
+/// A notice or emergency: `{id, kind, text, textEn, zones, startedAt, until, spoken, occasion, status}`;
+/// `zones` empty means every zone; `status` is `active`, `scheduled` (posted for later) or `ended`.
 struct BroadcastJSON: Codable, Equatable {
     var id: Int64
     var kind: String
     var text: String
+    var textEn: String?
     var zones: [String]
     var startedAt: String
+    var until: String?
+    var spoken: Bool
+    var occasion: String?
+    var status: String
 
-    init(_ broadcast: Broadcast, time: Timestamps) {
+    init(_ broadcast: Broadcast, time: Timestamps, status: String = "active") {
         id = broadcast.id
         kind = broadcast.kind.rawValue
         text = broadcast.text
+        textEn = broadcast.english
         zones = broadcast.zones
         startedAt = time(broadcast.startedAt)
+        until = broadcast.until.map(time.callAsFunction)
+        spoken = broadcast.spoken
+        occasion = broadcast.occasion?.rawValue
+        self.status = status
     }
 }
 

@@ -67,7 +67,8 @@ private struct Reader {
     mutating func site(_ node: Node) -> Site? {
         guard let map = mapping(node, "(akar)", allowed: [
             "name", "timezone", "languages", "enforce_hours", "call_policy", "hours", "speech",
-            "zones", "agencies", "services", "counters", "displays", "logo",
+            "zones", "agencies", "services", "counters", "displays", "logo", "breaks", "holidays", "announcements",
+            "emergency",
         ]) else { return nil }
         let name = string(map["name"], "name") ?? ""
         var timeZone = TimeZone(identifier: "Asia/Jakarta")!
@@ -88,9 +89,103 @@ private struct Reader {
         let counters = list(map["counters"], "counters").enumerated().compactMap { counter($1, "counters[\($0)]") }
         let displays = map["displays"].map { list($0, "displays").enumerated().compactMap { display($1, "displays[\($0)]") } } ?? []
         let logo = string(map["logo"], "logo", required: false)
+        let breaks = map["breaks"].map { list($0, "breaks").enumerated().compactMap { scheduledBreak($1, "breaks[\($0)]") } } ?? []
+        let holidays = map["holidays"].map { list($0, "holidays").enumerated().compactMap { holiday($1, "holidays[\($0)]") } } ?? []
+        let announcements = map["announcements"].flatMap { scheduleAnnouncements($0, "announcements") } ?? ScheduleAnnouncements()
+        let emergency = map["emergency"].flatMap { emergencySettings($0, "emergency") } ?? EmergencySettings()
         return Site(name: name, timeZone: timeZone, languages: languages, agencies: agencies, services: services,
                     counters: counters, zones: zones, callPolicy: policy, hours: hours, enforceHours: enforceHours,
-                    speech: speech, displays: displays, logo: logo)
+                    speech: speech, displays: displays, logo: logo, breaks: breaks, holidays: holidays,
+                    announcements: announcements, emergency: emergency)
+    }
+
+    /// `{name: Istirahat sholat Jumat, days: jumat, time: "11.30-13.00", services: [A], announce: true}`.
+    mutating func scheduledBreak(_ node: Node, _ field: String) -> ScheduledBreak? {
+        guard let map = mapping(node, field, allowed: ["name", "days", "time", "services", "announce"]) else { return nil }
+        var days: Set<Weekday> = []
+        let dayNodes = map["days"].map { $0.sequence.map(Array.init) ?? [$0] } ?? []
+        if map["days"] == nil { fail("\(field).days", "wajib diisi (contoh: jumat, atau [senin, kamis], atau senin-kamis)") }
+        for (i, dayNode) in dayNodes.enumerated() {
+            days.formUnion(self.days(dayNode.string ?? "", "\(field).days[\(i)]") ?? [])
+        }
+        var time = TimeRange(start: TimeOfDay(minutes: 0), end: TimeOfDay(minutes: 1))
+        if let text = string(map["time"], "\(field).time") {
+            if let range = TimeRange(parsing: text) { time = range } else {
+                fail("\(field).time", "rentang jam '\(text)' tidak valid (contoh: 11.30-13.00)")
+            }
+        }
+        let services = map["services"].map {
+            list($0, "\(field).services").enumerated().compactMap { string($1, "\(field).services[\($0)]")?.uppercased() }
+        } ?? []
+        return ScheduledBreak(name: string(map["name"], "\(field).name") ?? "", days: days, time: time, services: services,
+                              announce: bool(map["announce"], "\(field).announce") ?? true)
+    }
+
+    /// `{date: 2026-12-25, name: Hari Raya Natal}`.
+    mutating func holiday(_ node: Node, _ field: String) -> Holiday? {
+        guard let map = mapping(node, field, allowed: ["date", "name"]) else { return nil }
+        guard let text = string(map["date"], "\(field).date") else { return nil }
+        guard let date = LocalDate(iso: text) else {
+            fail("\(field).date", "tanggal '\(text)' tidak valid (tulis TTTT-BB-HH, contoh: 2026-12-25)")
+            return nil
+        }
+        return Holiday(date: date, name: string(map["name"], "\(field).name") ?? "")
+    }
+
+    /// `{before_closing_minutes: 15}`; `false` turns the closing reminder off.
+    mutating func scheduleAnnouncements(_ node: Node, _ field: String) -> ScheduleAnnouncements? {
+        guard let map = mapping(node, field, allowed: ["before_closing_minutes"]) else { return nil }
+        guard let value = map["before_closing_minutes"] else { return ScheduleAnnouncements() }
+        if ["false", "no", "tidak"].contains(value.scalar?.string.lowercased() ?? "") {
+            return ScheduleAnnouncements(beforeClosingMinutes: nil)
+        }
+        return ScheduleAnnouncements(beforeClosingMinutes: int(value, "\(field).before_closing_minutes") ?? 15)
+    }
+
+    /// `{repeat_seconds: 30, held_calls: play, held_call_max_age_seconds: 300, templates: [...]}`.
+    mutating func emergencySettings(_ node: Node, _ field: String) -> EmergencySettings? {
+        guard let map = mapping(node, field, allowed: ["repeat_seconds", "held_calls", "held_call_max_age_seconds", "templates"]) else {
+            return nil
+        }
+        var settings = EmergencySettings()
+        settings.repeatSeconds = int(map["repeat_seconds"], "\(field).repeat_seconds") ?? settings.repeatSeconds
+        if let text = string(map["held_calls"], "\(field).held_calls", required: false) {
+            if let value = EmergencySettings.HeldCalls(rawValue: text) { settings.heldCalls = value } else {
+                fail("\(field).held_calls", "'\(text)' tidak dikenal (pilih: play, drop)")
+            }
+        }
+        settings.heldCallMaxAgeSeconds = int(map["held_call_max_age_seconds"], "\(field).held_call_max_age_seconds")
+            ?? settings.heldCallMaxAgeSeconds
+        var ids: Set<String> = []
+        let templates = map["templates"].map { list($0, "\(field).templates") } ?? []
+        for (i, node) in templates.enumerated() {
+            let itemField = "\(field).templates[\(i)]"
+            guard let item = mapping(node, itemField, allowed: ["id", "title", "kind", "text", "text_en"]) else { continue }
+            var kind = BroadcastKind.emergency
+            if let text = string(item["kind"], "\(itemField).kind", required: false) {
+                if let value = BroadcastKind(rawValue: text) { kind = value } else {
+                    fail("\(itemField).kind", "jenis '\(text)' tidak dikenal (pilih: notice, emergency)")
+                }
+            }
+            let template = BroadcastTemplate(
+                id: string(item["id"], "\(itemField).id") ?? "", title: string(item["title"], "\(itemField).title") ?? "",
+                kind: kind, text: string(item["text"], "\(itemField).text") ?? "",
+                english: string(item["text_en"], "\(itemField).text_en", required: false))
+            let slug = !template.id.isEmpty && template.id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            if !slug { fail("\(itemField).id", "id templat '\(template.id)' harus huruf kecil, angka atau '-' (contoh: banjir)") }
+            if !ids.insert(template.id).inserted { fail("\(itemField).id", "id templat '\(template.id)' disebut dua kali") }
+            for (key, text) in [("text", template.text), ("text_en", template.english ?? "-")]
+            where text.trimmingCharacters(in: .whitespaces).isEmpty || text.count > Broadcast.maxTextLength {
+                fail("\(itemField).\(key)", "teks harus 1 sampai \(Broadcast.maxTextLength) huruf")
+            }
+            // Same id as a shipped one: the site's wording replaces it, in its place.
+            if let index = settings.templates.firstIndex(where: { $0.id == template.id }) {
+                settings.templates[index] = template
+            } else {
+                settings.templates.append(template)
+            }
+        }
+        return settings
     }
 
     /// `{numbers: value, say_service: false, repeat: 1, max_age_seconds: 120, languages: [id]}`.
@@ -195,16 +290,11 @@ private struct Reader {
             fail(field, "harus berupa daftar hari dan jam, contoh: {senin-jumat: \"08.00-15.00\"}")
             return nil
         }
-        var days: [Weekday: [TimeRange]] = [:]
+        var hours: [Weekday: [TimeRange]] = [:]
         for (keyNode, value) in map {
             let key = keyNode.string ?? ""
             let dayField = "\(field).\(key)"
-            let names = key.split(separator: "-", maxSplits: 1).map(String.init)
-            guard let first = names.first.flatMap(Weekday.init(name:)),
-                  let last = (names.count == 2 ? Weekday(name: names[1]) : first), first <= last else {
-                fail(dayField, "hari '\(key)' tidak dikenal (contoh: senin, senin-kamis, jumat, sabtu)")
-                continue
-            }
+            guard let span = days(key, dayField) else { continue }
             let texts: [(String, String)]
             if value.scalar != nil {
                 texts = [(value.string ?? "", dayField)]
@@ -220,12 +310,23 @@ private struct Reader {
                     fail(itemField, "rentang jam '\(text)' tidak valid (contoh: 08.00-15.00, jam mulai sebelum jam selesai)")
                 }
             }
-            for day in Weekday.allCases where first <= day && day <= last {
-                if days[day] != nil { fail(dayField, "hari \(day.indonesianName) disebut lebih dari sekali") }
-                days[day, default: []] += ranges
+            for day in span {
+                if hours[day] != nil { fail(dayField, "hari \(day.indonesianName) disebut lebih dari sekali") }
+                hours[day, default: []] += ranges
             }
         }
-        return WeeklyHours(days: days)
+        return WeeklyHours(days: hours)
+    }
+
+    /// `senin`, or a span `senin-kamis`, as the days it names.
+    mutating func days(_ key: String, _ field: String) -> [Weekday]? {
+        let names = key.split(separator: "-", maxSplits: 1).map(String.init)
+        guard let first = names.first.flatMap(Weekday.init(name:)),
+              let last = (names.count == 2 ? Weekday(name: names[1]) : first), first <= last else {
+            fail(field, "hari '\(key)' tidak dikenal (contoh: senin, senin-kamis, jumat, sabtu)")
+            return nil
+        }
+        return Weekday.allCases.filter { first <= $0 && $0 <= last }
     }
 
     // MARK: Scalars

@@ -22,14 +22,14 @@ actor CommitQueue {
 
     private struct Job: Sendable {
         /// Runs the command inside the batch's transaction, remembers its own outcome, and returns the
-        /// event it appended if it succeeded.
-        let run: @Sendable (Database) -> QueueEvent?
+        /// events it appended if it succeeded (most commands append one; some none or several).
+        let run: @Sendable (Database) -> [QueueEvent]
         /// Reports the outcome, or the commit's failure, to the caller.
         let finish: @Sendable (Error?) -> Void
     }
 
-    func perform<T: Sendable>(_ command: @escaping @Sendable (Database) throws -> (T, QueueEvent)) async throws -> (T, QueueEvent) {
-        let outcome = Outcome<(T, QueueEvent)>()
+    func perform<T: Sendable>(_ command: @escaping @Sendable (Database) throws -> (T, [QueueEvent])) async throws -> (T, [QueueEvent]) {
+        let outcome = Outcome<(T, [QueueEvent])>()
         return try await withCheckedThrowingContinuation { continuation in
             let job = Job(
                 run: { db in
@@ -38,10 +38,10 @@ actor CommitQueue {
                             outcome.result = .success(try command(db))
                             return .commit
                         }
-                        return try outcome.result?.get().1
+                        return try outcome.result?.get().1 ?? []
                     } catch {
                         outcome.result = .failure(error)
-                        return nil
+                        return []
                     }
                 },
                 finish: { commitError in
@@ -71,7 +71,7 @@ actor CommitQueue {
                 events = try await pool.writeWithoutTransaction { db in
                     var events: [QueueEvent] = []
                     try db.inTransaction(.immediate) {
-                        events = batch.compactMap { $0.run(db) }
+                        events = batch.flatMap { $0.run(db) }
                         return .commit
                     }
                     return events

@@ -82,17 +82,30 @@ extension Broadcast {
     init(row: Row) throws {
         let id: Int64 = row["id"]
         let zonesText: String = row["zones"]
+        let occasionText: String? = row["occasion"]
         guard let kind = BroadcastKind(rawValue: row["kind"]),
               let zones = try? JSONDecoder().decode([String].self, from: Data(zonesText.utf8)) else {
             throw StoreCorruption("broadcast \(id) has kind '\(row["kind"] ?? "")' or zones '\(zonesText)'")
         }
-        self.init(id: id, kind: kind, text: row["text"], zones: zones, startedAt: Date(millis: row["started_at"]))
+        let until: Int64? = row["until"]
+        self.init(id: id, kind: kind, text: row["text"], english: row["text_en"], zones: zones,
+                  startedAt: Date(millis: row["started_at"]), until: until.map(Date.init(millis:)), spoken: row["spoken"],
+                  occasion: occasionText.flatMap(BroadcastOccasion.init), startedEvent: row["started_event"])
     }
 
-    func insert(_ db: Database, by actor: EventActor) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO broadcasts (kind, text, zones, started_at, started_by) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [kind.rawValue, text, "[" + zones.map(EventData.quoted).joined(separator: ",") + "]",
-                                   startedAt.millis, actor.rawValue])
+    /// Logs its start and remembers where, so that a server restarted mid-emergency can name it.
+    func logStart(_ db: Database, at now: Date, day: LocalDate, by actor: EventActor) throws -> QueueEvent {
+        let event = try QueueEvent.append(db, type: .broadcastStarted, at: now, day: day, actor: actor, ticket: nil, broadcast: self)
+        try db.execute(sql: "UPDATE broadcasts SET started_event = ?, scheduled = 0 WHERE id = ?", arguments: [event.seq, id])
+        return event
+    }
+
+    func insert(_ db: Database, by actor: EventActor, scheduled: Bool) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO broadcasts (kind, text, text_en, zones, started_at, started_by, until, spoken, occasion, scheduled)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [kind.rawValue, text, english, "[" + zones.map(EventData.quoted).joined(separator: ",") + "]",
+                             startedAt.millis, actor.rawValue, until?.millis, spoken, occasion?.rawValue, scheduled])
         return db.lastInsertedRowID
     }
 }
@@ -115,10 +128,16 @@ struct EventData: Codable {
     var text: String?
     var zones: [String]?
     var startedAt: Int64?
+    var textEn: String?
+    var until: Int64?
+    var spoken: Bool?
+    var occasion: String?
 
     enum CodingKeys: String, CodingKey {
         case prefix, number, service, priority, announcement, zone, outcome, reason, broadcast, kind, text, zones
+        case until, spoken, occasion
         case startedAt = "started_at"
+        case textEn = "text_en"
         case ticketDay = "ticket_day"
         case counterState = "counter_state"
         case fromService = "from_service"
@@ -163,7 +182,9 @@ extension QueueEvent {
                   let startedAt = data.startedAt else {
                 throw StoreCorruption("event \(seq) is a broadcast without its id, kind, text and started_at")
             }
-            broadcast = Broadcast(id: id, kind: kind, text: text, zones: data.zones ?? [], startedAt: Date(millis: startedAt))
+            broadcast = Broadcast(id: id, kind: kind, text: text, english: data.textEn, zones: data.zones ?? [],
+                                  startedAt: Date(millis: startedAt), until: data.until.map(Date.init(millis:)),
+                                  spoken: data.spoken ?? false, occasion: data.occasion.flatMap(BroadcastOccasion.init))
         }
         self.init(seq: seq, at: Date(millis: row["at"]), day: day, type: type, actor: EventActor(row["actor"]),
                   ticket: ticket, counter: row["counter"], counterState: data.counterState.flatMap(CounterState.init),
@@ -189,7 +210,8 @@ extension QueueEvent {
                              fromService: fromService, announcement: announcement?.id, zone: announcement?.zone,
                              outcome: announcement?.outcome?.rawValue, reason: announcement?.reason,
                              broadcast: broadcast?.id, kind: broadcast?.kind.rawValue, text: broadcast?.text,
-                             zones: broadcast?.zones, startedAt: broadcast?.startedAt.millis)
+                             zones: broadcast?.zones, startedAt: broadcast?.startedAt.millis, textEn: broadcast?.english,
+                             until: broadcast?.until?.millis, spoken: broadcast.map(\.spoken), occasion: broadcast?.occasion?.rawValue)
         let json = data.json
         try db.cachedStatement(sql: """
             INSERT INTO events (at, day, type, actor, ticket_id, counter, data) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -214,14 +236,18 @@ extension EventData {
         add("from_service", fromService.map(Self.quoted))
         add("kind", kind.map(Self.quoted))
         add("number", number.map(String.init))
+        add("occasion", occasion.map(Self.quoted))
         add("outcome", outcome.map(Self.quoted))
         add("prefix", prefix.map(Self.quoted))
         add("priority", priority.map { $0 ? "true" : "false" })
         add("reason", reason.map(Self.quoted))
         add("service", service.map(Self.quoted))
+        add("spoken", spoken.map { $0 ? "true" : "false" })
         add("started_at", startedAt.map(String.init))
         add("text", text.map(Self.quoted))
+        add("text_en", textEn.map(Self.quoted))
         add("ticket_day", ticketDay.map(Self.quoted))
+        add("until", until.map(String.init))
         add("zone", zone.map(Self.quoted))
         add("zones", zones.map { "[" + $0.map(Self.quoted).joined(separator: ",") + "]" })
         return "{" + fields.joined(separator: ",") + "}"

@@ -23,7 +23,7 @@ public final class SQLiteQueueStore: QueueStore {
 
     public let site: Site
     public let path: String
-    private let clock: any WallClock
+    public let clock: any WallClock
     let pool: DatabasePool
     /// A connection of its own for the feeds' frequent "anything new?" question, asked in place
     /// rather than through the pool's reader threads: at a hundred polls a second, a pooled read's
@@ -117,10 +117,17 @@ public final class SQLiteQueueStore: QueueStore {
         guard let service = site.service(code) else { throw QueueError.unknownService(code) }
         return try await command { db, now in
             let moment = LocalMoment(now, in: self.site.timeZone)
-            if self.site.enforceHours, let hours = self.site.hours(of: service),
-               !hours.isOpen(on: moment.weekday, at: moment.time) {
-                throw QueueError(.serviceClosed,
-                    "Layanan \(service.name) sedang tutup. Jam layanan: \(hours.summary).")
+            if self.site.enforceHours {
+                switch self.site.availability(of: service, at: moment) {
+                case .open: break
+                case .holiday(let holiday):
+                    throw QueueError(.serviceClosed, "Hari ini libur (\(holiday.name)); pelayanan tutup. Silakan datang pada hari kerja berikutnya.")
+                case .onBreak(let pause):
+                    throw QueueError(.serviceClosed,
+                        "Layanan \(service.name) sedang istirahat (\(pause.name)) sampai pukul \(pause.time.end). Silakan ambil nomor setelahnya.")
+                case .outsideHours(let hours):
+                    throw QueueError(.serviceClosed, "Layanan \(service.name) sedang tutup. Jam layanan: \(hours.summary).")
+                }
             }
             let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(number) FROM tickets WHERE prefix = ? AND day = ?"),
                                         arguments: [service.code, moment.date.description]) ?? 0
@@ -251,25 +258,40 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 
-    public func startBroadcast(kind: BroadcastKind, text: String, zones: [String], by actor: EventActor) async throws -> Broadcast {
-        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw QueueError(.invalidBroadcast, "Teks siaran kosong.") }
-        guard text.count <= Broadcast.maxTextLength else {
-            throw QueueError(.invalidBroadcast, "Teks siaran terlalu panjang (\(text.count) huruf; paling banyak \(Broadcast.maxTextLength)).")
-        }
-        for zone in zones where site.zone(zone) == nil {
+    public func startBroadcast(_ draft: BroadcastDraft, by actor: EventActor) async throws -> Broadcast {
+        let text = try Self.broadcastText(draft.text, label: "Teks siaran")
+        let english = try draft.english.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            .map { try Self.broadcastText($0, label: "Teks bahasa Inggris") }
+        for zone in draft.zones where site.zone(zone) == nil {
             throw QueueError(.unknownZone, "Zona '\(zone)' tidak ada di situs ini.")
         }
         var distinct: [String] = []
-        for zone in zones where !distinct.contains(zone) { distinct.append(zone) }
-        let unique = distinct
+        for zone in draft.zones where !distinct.contains(zone) { distinct.append(zone) }
+        let zones = distinct
         return try await command { db, now in
-            var broadcast = Broadcast(id: 0, kind: kind, text: text, zones: unique, startedAt: now)
-            broadcast.id = try broadcast.insert(db, by: actor)
-            let event = try QueueEvent.append(db, type: .broadcastStarted, at: now, day: LocalDate(now, in: self.site.timeZone),
-                                              actor: actor, ticket: nil, broadcast: broadcast)
+            // A start in the past (a clock a little behind, a form filled in slowly) means now.
+            let start = max(now, draft.startsAt ?? now)
+            if let until = draft.until, until <= start {
+                throw QueueError(.invalidBroadcast, "Waktu selesai siaran harus setelah waktu mulainya.")
+            }
+            var broadcast = Broadcast(id: 0, kind: draft.kind, text: text, english: english, zones: zones, startedAt: start,
+                                      until: draft.until, spoken: draft.spoken, occasion: draft.occasion)
+            let later = start > now
+            broadcast.id = try broadcast.insert(db, by: actor, scheduled: later)
+            if later { return (broadcast, nil) }
+            let event = try broadcast.logStart(db, at: now, day: LocalDate(now, in: self.site.timeZone), by: actor)
+            broadcast.startedEvent = event.seq
             return (broadcast, event)
         }
+    }
+
+    private static func broadcastText(_ raw: String, label: String) throws -> String {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw QueueError(.invalidBroadcast, "\(label) kosong.") }
+        guard text.count <= Broadcast.maxTextLength else {
+            throw QueueError(.invalidBroadcast, "\(label) terlalu panjang (\(text.count) huruf; paling banyak \(Broadcast.maxTextLength)).")
+        }
+        return text
     }
 
     public func endBroadcast(_ id: Int64, by actor: EventActor) async throws -> Broadcast {
@@ -279,9 +301,52 @@ public final class SQLiteQueueStore: QueueStore {
             }
             let broadcast = try Broadcast(row: row)
             try db.execute(sql: "UPDATE broadcasts SET ended_at = ?, ended_by = ? WHERE id = ?", arguments: [now.millis, actor.rawValue, id])
+            if row["scheduled"] == true { return (broadcast, nil) }
             let event = try QueueEvent.append(db, type: .broadcastEnded, at: now, day: LocalDate(now, in: self.site.timeZone),
                                               actor: actor, ticket: nil, broadcast: broadcast)
             return (broadcast, event)
+        }
+    }
+
+    public func scheduledBroadcasts() async throws -> [Broadcast] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM broadcasts WHERE scheduled = 1 AND ended_at IS NULL ORDER BY started_at, id")
+                .map(Broadcast.init(row:))
+        }
+    }
+
+    public func advanceBroadcasts() async throws -> [QueueEvent] {
+        // Looked at every second by the server: a read first, so that an idle hall never takes the write lock.
+        let now = clock.now().storable
+        let due = try await pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM broadcasts WHERE ended_at IS NULL
+                               AND ((scheduled = 1 AND started_at <= ?) OR (scheduled = 0 AND until <= ?)))
+                """, arguments: [now.millis, now.millis]) ?? false
+        }
+        guard due else { return [] }
+        return try await commandEvents { db, now in
+            var events: [QueueEvent] = []
+            let day = LocalDate(now, in: self.site.timeZone)
+            // Ends first: one posted to begin and end while the server was down is begun and then ended,
+            // so that the log still tells the whole story.
+            let due = try Row.fetchAll(db, sql: """
+                SELECT * FROM broadcasts WHERE scheduled = 1 AND ended_at IS NULL AND started_at <= ? ORDER BY started_at, id
+                """, arguments: [now.millis])
+            for row in due {
+                events.append(try Broadcast(row: row).logStart(db, at: now, day: day, by: EventActor(row["started_by"])))
+            }
+            let expired = try Row.fetchAll(db, sql: """
+                SELECT * FROM broadcasts WHERE scheduled = 0 AND ended_at IS NULL AND until <= ? ORDER BY until, id
+                """, arguments: [now.millis])
+            for row in expired {
+                let broadcast = try Broadcast(row: row)
+                try db.execute(sql: "UPDATE broadcasts SET ended_at = ?, ended_by = ? WHERE id = ?",
+                               arguments: [now.millis, EventActor.system.rawValue, broadcast.id])
+                events.append(try QueueEvent.append(db, type: .broadcastEnded, at: now, day: day, actor: .system,
+                                                    ticket: nil, broadcast: broadcast))
+            }
+            return events
         }
     }
 
@@ -311,13 +376,24 @@ public final class SQLiteQueueStore: QueueStore {
     }
 
     /// Runs a command in the commit queue; its body returns its result and the one event it appended.
-    private func command<T: Sendable>(_ body: @escaping @Sendable (Database, Date) throws -> (T, QueueEvent)) async throws -> T {
-        let (result, event) = try await commits.perform { db in
+    /// A command that appends one event, or (returning nil) none: a refused or a quiet one.
+    private func command<T: Sendable>(_ body: @escaping @Sendable (Database, Date) throws -> (T, QueueEvent?)) async throws -> T {
+        let (result, events) = try await commits.perform { db in
             // Read the clock inside the transaction so that `at` follows commit order within this process.
-            try body(db, self.clock.now().storable)
+            let (result, event) = try body(db, self.clock.now().storable)
+            return (result, event.map { [$0] } ?? [])
         }
-        committed.raise(to: event.seq)
+        if let last = events.last { committed.raise(to: last.seq) }
         return result
+    }
+
+    private func commandEvents(_ body: @escaping @Sendable (Database, Date) throws -> [QueueEvent]) async throws -> [QueueEvent] {
+        let (events, _) = try await commits.perform { db in
+            let events = try body(db, self.clock.now().storable)
+            return (events, events)
+        }
+        if let last = events.last { committed.raise(to: last.seq) }
+        return events
     }
 
     private func load(_ selector: TicketSelector, _ db: Database, now: Date) throws -> Ticket {
@@ -415,7 +491,7 @@ public final class SQLiteQueueStore: QueueStore {
                                                     isRecall: event.type == .ticketRecalled), at: 0)
             }
             board.recentCalls = Array(board.recentCalls.prefix(Board.recentCallLimit))
-            board.broadcasts = try Row.fetchAll(db, sql: "SELECT * FROM broadcasts WHERE ended_at IS NULL ORDER BY id")
+            board.broadcasts = try Row.fetchAll(db, sql: "SELECT * FROM broadcasts WHERE ended_at IS NULL AND scheduled = 0 ORDER BY id")
                 .compactMap { row in readable { try Broadcast(row: row) } }
             return board
         }

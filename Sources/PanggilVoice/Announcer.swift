@@ -26,6 +26,11 @@ public struct AnnouncementRequest: Sendable {
     public var requestedAt: ContinuousClock.Instant
     /// Failed attempts so far.
     var failures = 0
+    /// Set on calls an emergency held back: they may wait longer than `maxAge` (up to the site's
+    /// `held_call_max_age_seconds`), since nobody could have said them meanwhile.
+    var heldAgeLimit: Duration?
+    /// The broadcast an emergency saying belongs to.
+    var broadcast: Int64?
 
     public init(id: Int64, zone: String, urgency: Urgency = .call, audio: PCM, ticket: TicketRef? = nil, counter: Int? = nil,
                 requestedAt: ContinuousClock.Instant = .now) {
@@ -79,6 +84,14 @@ public actor Announcer {
         /// Failed attempts after which a request is given up, so that one that keeps failing does not
         /// hold up every call behind it until they all grow stale.
         public var maxFailures = 3
+        /// From the start of one saying of an emergency to the start of the next.
+        public var emergencyRepeat: Duration = .seconds(30)
+        /// Silence at least this long between two sayings of an emergency, however long the message.
+        public var emergencyMinimumGap: Duration = .seconds(2)
+        /// What becomes of calls held back by an emergency once it ends.
+        public var heldCalls: EmergencySettings.HeldCalls = .play
+        /// With `heldCalls == .play`, held calls older than this when the emergency ends are dropped.
+        public var heldCallMaxAge: Duration = .seconds(300)
 
         public init() {}
     }
@@ -94,6 +107,18 @@ public actor Announcer {
     private var idle: [String: CheckedContinuation<Void, Never>] = [:]
     private var stalled: Set<String> = []
     private var stopped = false
+    /// Emergencies holding each sink, oldest first; the newest is the one said.
+    private var emergencies: [String: [EmergencyState]] = [:]
+
+    private struct EmergencyState {
+        var broadcast: Int64
+        /// The `broadcast.started` event's sequence number, logged as the announcement's id.
+        var announcement: Int64
+        /// The zone it is reported under on this sink.
+        var zone: String
+        var audio: PCM?
+        var next: ContinuousClock.Instant = .now
+    }
 
     /// `speakers` maps zone ids to their loudspeakers; `report` is called on the announcer's executor,
     /// in order, and must not block.
@@ -121,6 +146,7 @@ public actor Announcer {
 
     private func stop() {
         stopped = true
+        emergencies = [:]
         for waiter in idle.values { waiter.resume() }
         idle = [:]
         for request in queues.values.joined() {
@@ -161,17 +187,84 @@ public actor Announcer {
     /// Requests waiting (not playing) per sink, for the health check.
     public var waiting: [String: Int] { queues.mapValues(\.count).filter { $0.value > 0 } }
 
+    /// Sinks an emergency holds now, for the health check.
+    public var holding: Set<String> { Set(emergencies.filter { !$0.value.isEmpty }.keys) }
+
+    /// Takes the loudspeakers of `zones` (empty: every zone) for an emergency at once: the call playing
+    /// there is cut off and calls wait. Its sound follows with `emergencyAudio`, so that the cut does not
+    /// wait for the message to be synthesised.
+    public func startEmergency(broadcast: Int64, announcement: Int64, zones: [String]) {
+        var sinks: [String: String] = [:]
+        for zone in zones.isEmpty ? speakers.keys.sorted() : zones {
+            guard let sink = speakers[zone]?.sink, sinks[sink] == nil else { continue }
+            sinks[sink] = zone
+        }
+        for (sink, zone) in sinks {
+            emergencies[sink, default: []].removeAll { $0.broadcast == broadcast }
+            emergencies[sink, default: []].append(EmergencyState(broadcast: broadcast, announcement: announcement, zone: zone))
+            if let current = playing[sink] { current.task.cancel() }
+            idle.removeValue(forKey: sink)?.resume()
+        }
+    }
+
+    /// The sound of an emergency begun with `startEmergency`; said at once, then every `emergencyRepeat`.
+    public func emergencyAudio(broadcast: Int64, _ audio: PCM) {
+        for (sink, states) in emergencies {
+            guard let index = states.firstIndex(where: { $0.broadcast == broadcast }) else { continue }
+            emergencies[sink]![index].audio = audio
+            emergencies[sink]![index].next = .now
+            idle.removeValue(forKey: sink)?.resume()
+        }
+    }
+
+    /// Releases the loudspeakers: a saying in progress stops at once, and the calls held back are said
+    /// or dropped as `heldCalls` says, each outcome reported.
+    public func endEmergency(broadcast: Int64) {
+        for (sink, states) in emergencies where states.contains(where: { $0.broadcast == broadcast }) {
+            emergencies[sink] = states.filter { $0.broadcast != broadcast }
+            if let current = playing[sink], current.request.broadcast == broadcast { current.task.cancel() }
+            if emergencies[sink]!.isEmpty {
+                emergencies[sink] = nil
+                releaseHeldCalls(sink)
+            }
+            idle.removeValue(forKey: sink)?.resume()
+        }
+    }
+
+    private func releaseHeldCalls(_ sink: String) {
+        let now = ContinuousClock.now
+        var kept: [AnnouncementRequest] = []
+        for var request in queues[sink] ?? [] {
+            switch settings.heldCalls {
+            case .drop:
+                report(.finished(request, .dropped, reason: "Tidak diumumkan: tertahan oleh siaran darurat (pengaturan: dibuang)."))
+            case .play where now - request.requestedAt > settings.heldCallMaxAge:
+                report(.finished(request, .dropped,
+                                 reason: "Tidak diumumkan: tertahan oleh siaran darurat lebih dari \(Self.seconds(settings.heldCallMaxAge)) detik."))
+            case .play:
+                request.heldAgeLimit = settings.heldCallMaxAge
+                kept.append(request)
+            }
+        }
+        queues[sink] = kept
+    }
+
     private func serve(_ sink: String) async {
         while !stopped, !Task.isCancelled {
+            if let emergency = emergencies[sink]?.last {
+                await sayEmergency(emergency, on: sink)
+                continue
+            }
             guard let next = queues[sink]?.first else {
                 await withCheckedContinuation { waiter in
                     if stopped { waiter.resume() } else { idle[sink] = waiter }
                 }
                 continue
             }
-            if ContinuousClock.now - next.requestedAt > settings.maxAge {
+            let limit = next.heldAgeLimit ?? settings.maxAge
+            if ContinuousClock.now - next.requestedAt > limit {
                 queues[sink]!.removeFirst()
-                report(.finished(next, .dropped, reason: "Tidak diumumkan: sudah menunggu lebih dari \(Self.seconds(settings.maxAge)) detik di antrean pengeras suara."))
+                report(.finished(next, .dropped, reason: "Tidak diumumkan: sudah menunggu lebih dari \(Self.seconds(limit)) detik di antrean pengeras suara."))
                 continue
             }
             guard output.status.isConnected else {
@@ -200,7 +293,7 @@ public actor Announcer {
             case .failure where wasStalled:
                 await retry(next, after: "PulseAudio tidak memutarnya sampai selesai (sink macet atau ditangguhkan).")
             case .failure(let error) where error is CancellationError:
-                report(.finished(next, .interrupted, reason: "Terpotong oleh pengumuman darurat; diulang setelahnya bila belum kedaluwarsa."))
+                report(.finished(next, .interrupted, reason: "Terpotong oleh siaran darurat; diulang setelahnya bila belum kedaluwarsa."))
                 putBack(next)
             case .failure(let error):
                 // A missing sink is retried too: after a restart of the sound server, or a speaker plugged
@@ -208,6 +301,58 @@ public actor Announcer {
                 await retry(next, after: "\(error)")
             }
         }
+    }
+
+    /// One saying of the newest emergency on a sink when its time has come; otherwise waits for that
+    /// time or for a change (its end, a newer one, its sound arriving).
+    private func sayEmergency(_ emergency: EmergencyState, on sink: String) async {
+        guard let audio = emergency.audio else { return await waitForChange(sink, upTo: nil) }
+        let now = ContinuousClock.now
+        guard emergency.next <= now else { return await waitForChange(sink, upTo: emergency.next - now) }
+        guard output.status.isConnected else { return await waitForChange(sink, upTo: settings.reconnectCheck) }
+        var request = AnnouncementRequest(id: emergency.announcement, zone: emergency.zone, urgency: .emergency, audio: audio)
+        request.broadcast = emergency.broadcast
+        report(.started(request))
+        let output = output
+        let volume = speakers[emergency.zone]?.volume ?? 1
+        let task = Task { try await output.play(audio, sink: sink == Self.defaultSink ? nil : sink, volume: volume) }
+        playing[sink] = (request, task)
+        let began = ContinuousClock.now
+        let result = await task.result
+        playing[sink] = nil
+        let still = emergencies[sink]?.contains { $0.broadcast == emergency.broadcast } ?? false
+        switch result {
+        case .success:
+            report(.finished(request, .played, reason: nil))
+        case .failure(let error) where error is CancellationError:
+            report(.finished(request, .interrupted, reason: still ? "Diganti siaran darurat yang lebih baru." : "Siaran darurat diakhiri."))
+        case .failure(let error):
+            report(.finished(request, .failed, reason: "\(error) Dicoba lagi."))
+        }
+        guard still, let index = emergencies[sink]?.firstIndex(where: { $0.broadcast == emergency.broadcast }) else { return }
+        if case .failure = result {
+            emergencies[sink]![index].next = .now + settings.retryDelay
+        } else {
+            emergencies[sink]![index].next = max(began + settings.emergencyRepeat, .now + settings.emergencyMinimumGap)
+        }
+    }
+
+    /// Sleeps until something for this sink changes, or `timeout` passes.
+    private func waitForChange(_ sink: String, upTo timeout: Duration?) async {
+        await withCheckedContinuation { waiter in
+            if stopped { return waiter.resume() }
+            idle[sink] = waiter
+            if let timeout {
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.wake(sink)
+                }
+            }
+        }
+    }
+
+    private func wake(_ sink: String) {
+        idle.removeValue(forKey: sink)?.resume()
     }
 
     /// Logs a failed attempt and, unless the request has failed too often, tries it again shortly.

@@ -8,6 +8,10 @@ import PanggilCore
 public struct CallVoice: Sendable {
     public let site: Site
     private let renderers: [Renderer]
+    /// Says broadcasts' free text; nil where espeak-ng is not installed (emergencies then sound the
+    /// alarm alone, and spoken notices are skipped with a logged reason).
+    let synthesizer: (any SpeechSynthesizer)?
+    let chime: PCM?
 
     /// The pause between a call and its repetition, or its saying in the next language.
     public static let pauseBetweenSayings = 0.8
@@ -64,6 +68,8 @@ public struct CallVoice: Sendable {
         }
         guard problems.isEmpty else { throw VoicePackError(problems: problems) }
         self.renderers = renderers
+        self.synthesizer = synthesizer
+        self.chime = chime
     }
 
     /// The clip that says a service's name: a site may record it, else it is synthesised.

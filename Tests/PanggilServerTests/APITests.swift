@@ -39,7 +39,7 @@ struct Harness {
         try await Self.seedAdmin(store)
         let app = try await buildApplication(
             store: store, authenticator: authenticator, configuration: ServerConfiguration(host: "127.0.0.1", port: 0, stream: stream, layouts: Fixtures.layoutsDirectory,
-                                               logo: logo),
+                                               logo: logo, scheduleCheck: .milliseconds(50)),
             voice: voice, audio: audio,
             logger: logger)
         return try await app.test(setup, test)

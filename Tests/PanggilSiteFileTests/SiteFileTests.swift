@@ -82,7 +82,40 @@ struct SiteFileTests {
         ("unknown theme", "theme: light", "theme: neon", "displays[1].theme", "tidak dikenal"),
         ("two speaker displays in one zone", "counter: 3}", "counter: 3, zone: z2, speaker: true}", "displays[2].speaker", "hanya satu per zona"),
         ("display of unknown service", "{name: lobi, layout: hall, zone: z1}", "{name: lobi, layout: hall, services: [Q]}", "displays[0].services[0]", "'Q' tidak ada"),
+        ("break on an unknown day", "name: Hall Uji\n", "name: Hall Uji\nbreaks: [{name: Sholat, days: jumaat, time: \"11.30-13.00\"}]\n", "breaks[0].days[0]", "tidak dikenal"),
+        ("break of unknown service", "name: Hall Uji\n", "name: Hall Uji\nbreaks: [{name: Sholat, days: jumat, time: \"11.30-13.00\", services: [Q]}]\n", "breaks[0].services[0]", "'Q' tidak ada"),
+        ("break backwards", "name: Hall Uji\n", "name: Hall Uji\nbreaks: [{name: Sholat, days: jumat, time: \"13.00-11.30\"}]\n", "breaks[0].time", "tidak valid"),
+        ("holiday date not a date", "name: Hall Uji\n", "name: Hall Uji\nholidays: [{date: 25-12-2026, name: Natal}]\n", "holidays[0].date", "TTTT-BB-HH"),
+        ("holiday twice", "name: Hall Uji\n", "name: Hall Uji\nholidays: [{date: 2026-12-25, name: Natal}, {date: 2026-12-25, name: Natal}]\n", "holidays[1].date", "sudah disebut"),
+        ("closing reminder out of range", "name: Hall Uji\n", "name: Hall Uji\nannouncements: {before_closing_minutes: 600}\n", "announcements.before_closing_minutes", "di luar 1–120"),
+        ("unknown held-call rule", "name: Hall Uji\n", "name: Hall Uji\nemergency: {held_calls: keep}\n", "emergency.held_calls", "pilih: play, drop"),
+        ("emergency repeating too fast", "name: Hall Uji\n", "name: Hall Uji\nemergency: {repeat_seconds: 1}\n", "emergency.repeat_seconds", "di luar 5–600"),
+        ("template id not a slug", "name: Hall Uji\n", "name: Hall Uji\nemergency: {templates: [{id: Banjir Besar, title: Banjir, text: Awas banjir}]}\n", "emergency.templates[0].id", "huruf kecil"),
     ]
+
+    @Test func scheduleAndEmergencySectionsRead() throws {
+        let site = Fixtures.scheduledSite
+        #expect(site.breaks.first == ScheduledBreak(name: "Istirahat sholat Jumat", days: [.jumat],
+                                                   time: TimeRange(parsing: "11.30-13.00")!))
+        #expect(site.breaks.last?.services == ["P"] && site.breaks.last?.announce == false)
+        #expect(site.holidays == [Holiday(date: LocalDate(year: 2026, month: 12, day: 25), name: "Hari Raya Natal")])
+        let custom = try SiteFile.parse(Fixtures.smallSiteYAML + """
+
+            announcements: {before_closing_minutes: false}
+            emergency:
+              repeat_seconds: 20
+              held_calls: drop
+              templates:
+                - {id: evakuasi, title: Evakuasi, text: Keluar lewat tangga timur.}
+                - {id: banjir, title: Banjir, kind: notice, text: Lantai 1 tergenang., text_en: The ground floor is flooded.}
+            """)
+        #expect(custom.announcements.beforeClosingMinutes == nil)
+        #expect(custom.emergency.repeatSeconds == 20 && custom.emergency.heldCalls == .drop)
+        // The site's wording replaces the shipped one in its place; new ones come after.
+        #expect(custom.emergency.templates.map(\.id) == ["evakuasi", "gempa", "listrik-padam", "loket-tutup", "banjir"])
+        #expect(custom.emergency.template("evakuasi")?.text == "Keluar lewat tangga timur.")
+        #expect(custom.emergency.template("banjir")?.kind == .notice)
+    }
 
     @Test(arguments: mistakes.indices)
     func eachMistakeIsNamed(index: Int) throws {

@@ -48,6 +48,22 @@ public enum Fixtures {
 
     public static var smallSite: Site { try! SiteFile.parse(smallSiteYAML) }
 
+    /// The small hall open on weekdays 08.00–15.00, with the Friday prayer break, a Monday meeting for
+    /// service P (not announced), Christmas closed, the closing announced 15 minutes ahead; English too.
+    public static let scheduledSiteYAML = smallSiteYAML + """
+
+        languages: [id, en]
+        hours: {senin-jumat: "08.00-15.00"}
+        breaks:
+          - {name: Istirahat sholat Jumat, days: jumat, time: "11.30-13.00"}
+          - {name: Rapat pagi, days: [senin], time: "08.00-08.30", services: [P], announce: false}
+        holidays:
+          - {date: 2026-12-25, name: Hari Raya Natal}
+        announcements: {before_closing_minutes: 15}
+        """
+
+    public static var scheduledSite: Site { try! SiteFile.parse(scheduledSiteYAML) }
+
     /// One service `A` without quota or hours and `counters` counters all serving it.
     public static func busySite(counters: Int, services: [String] = ["A"], policy: CallPolicy = .priorityFirst) -> Site {
         Site(

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import PanggilCore
+import ServiceLifecycle
+
+/// Keeps broadcasts to their times: starts the ones posted ahead when their time comes, ends the ones
+/// whose time is up, and posts the schedule's own notices (a break beginning, the hall closing soon).
+/// It looks once a `check`, against the store's clock, so a test can move the clock and watch.
+final class BroadcastScheduler: ServiceLifecycle.Service, Sendable {
+    private let store: any QueueStore
+    private let check: Duration
+    private let logger: Logger
+
+    init(store: any QueueStore, check: Duration, logger: Logger) {
+        self.store = store
+        self.check = check
+        self.logger = logger
+    }
+
+    func run() async throws {
+        // Notices due before this start were missed while the server was down; saying them late would
+        // announce a break that is half over, so the schedule begins from now.
+        var last = store.clock.now()
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            last = await tick(after: last)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.check) }
+        }
+    }
+
+    /// Does what is due in `(last, now]` and returns `now`.
+    func tick(after last: Date) async -> Date {
+        let now = store.clock.now()
+        for draft in store.site.scheduleNotices(after: last, through: now) {
+            do {
+                _ = try await store.startBroadcast(draft, by: .system)
+            } catch {
+                logger.error("could not post the schedule's notice", metadata: ["text": "\(draft.text)", "error": "\(error)"])
+            }
+        }
+        do {
+            _ = try await store.advanceBroadcasts()
+        } catch {
+            logger.error("could not start or end broadcasts on time", metadata: ["error": "\(error)"])
+        }
+        return max(last, now)
+    }
+}
