@@ -126,4 +126,53 @@ struct ConsoleBrowserTests {
             await page.close()
         }
     }
+
+    /// The emergency procedure as an operator follows it: one button, a confirmation, and the hall's
+    /// screens are covered; one more button and they are back.
+    @Test func anAdminRaisesAnEmergencyWithOneButtonAndEndsIt() async throws {
+        let harness = try Harness(site: Self.site)
+        let browser = try await Browser.start()
+        defer { browser.stop() }
+        try await harness.run(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let hall = try await browser.open(width: 1920, height: 1080)
+            try await hall.go("\(base)/d/lobi")
+            #expect(try await hall.wait(for: "document.querySelector('#connection').getAttribute('data-state') === 'online'", timeout: .seconds(10)))
+
+            let admin = try await browser.open(width: 1366, height: 768)
+            try await admin.go("\(base)/admin")
+            #expect(try await admin.wait(for: "document.querySelector('#login-form') && document.querySelector('#login-form').offsetParent !== null"))
+            try await admin.type("#login-name", "admin")
+            try await admin.type("#login-password", "rahasia-admin")
+            try await admin.click("#login-submit")
+            #expect(try await admin.wait(for: "document.querySelector(\"#broadcast-templates [data-template='evakuasi']\") !== null", timeout: .seconds(10)))
+            try await admin.click("#broadcast-templates [data-template='evakuasi']")
+            #expect(try await admin.isVisible("#broadcast-confirm"))
+            #expect(try await admin.text("#broadcast-confirm")?.contains("jalur evakuasi") == true, "the whole message is shown before it goes out")
+            try await admin.click("#broadcast-confirm-zones input[data-zone='z1']")
+            try await admin.screenshot(to: Screenshots.directory.appendingPathComponent("admin-emergency-confirm.png"))
+            try await admin.click("#broadcast-confirm-send")
+
+            #expect(try await hall.wait(for: "document.querySelector('#emergency-text').textContent.indexOf('jalur evakuasi') >= 0"))
+            #expect(try await hall.isVisible("#emergency"))
+            let covers = try await hall.run("""
+                var r = document.querySelector('#emergency').getBoundingClientRect();
+                return r.left <= 0 && r.top <= 0 && r.right >= window.innerWidth && r.bottom >= window.innerHeight;
+                """) as? Bool
+            #expect(covers == true, "the emergency covers the whole hall screen")
+            #expect(try await hall.text("#emergency-text")?.contains("evacuation route") == true, "the English text follows")
+
+            let logged = try await harness.store.events(after: 0, limit: 100).filter { $0.type == .broadcastStarted }
+            #expect(logged.map(\.actor.rawValue) == ["user:admin"])
+            #expect(logged.first?.broadcast?.zones == ["z1"] && logged.first?.broadcast?.kind == .emergency)
+
+            #expect(try await admin.wait(for: "document.querySelector('#broadcast-list .broadcast .end-broadcast') !== null"))
+            try await admin.click("#broadcast-list .broadcast .end-broadcast")
+            #expect(try await hall.wait(for: "!document.querySelector('#emergency').offsetParent || document.querySelector('#emergency').hidden"))
+            #expect(try await harness.store.board(day: harness.store.today()).broadcasts.isEmpty)
+            try await admin.screenshot(to: Screenshots.directory.appendingPathComponent("admin-broadcasts.png"))
+            await admin.close()
+            await hall.close()
+        }
+    }
 }

@@ -20,13 +20,21 @@
   };
   const NAME_RE = /^[a-z0-9._-]{1,40}$/;
   const RETRY_MS = 5000;
+  const BROADCAST_REFRESH_MS = 10000;
+  const BROADCAST_KINDS = { notice: 'Pengumuman berjalan', emergency: 'Darurat' };
+  const BROADCAST_STATUS = { active: 'Aktif', scheduled: 'Terjadwal' };
+  const OCCASIONS = { 'break': 'Istirahat terjadwal', closing: 'Menjelang tutup' };
+  /** Offsets of Indonesia's zones (no daylight saving); other zones use the browser's own. */
+  const SITE_OFFSETS = {
+    'Asia/Jakarta': '+07:00', 'Asia/Pontianak': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00'
+  };
 
   const TEXT = {
     network: 'Server tidak dapat dihubungi. Periksa jaringan, lalu coba lagi.',
     serverError: 'Terjadi gangguan pada server (kode {status}).',
     loginMissing: 'Isi nama dan kata sandi.',
     sessionEnded: 'Sesi Anda sudah berakhir. Silakan masuk lagi.',
-    notAdmin: 'Anda masuk sebagai {role}. Pengguna dan perangkat hanya dapat dikelola oleh admin.',
+    notAdmin: 'Anda masuk sebagai {role}. Siaran, pengguna dan perangkat hanya dapat dikelola oleh admin.',
     noUsers: 'Belum ada pengguna.',
     noDevices: 'Belum ada perangkat. Buat satu untuk setiap kios tiket.',
     nameMissing: 'Isi nama terlebih dahulu.',
@@ -41,7 +49,26 @@
     copied: 'Tersalin.',
     copyManual: 'Tidak dapat menyalin otomatis: pilih teksnya lalu tekan Ctrl+C.',
     siteMissing: 'Data situs belum dapat dimuat ({reason}). Mencoba lagi…',
-    countersMissing: 'Data loket belum dimuat.'
+    countersMissing: 'Data loket belum dimuat.',
+    allZones: 'Semua zona',
+    noZones: 'Situs ini tidak mempunyai zona.',
+    zonesLoading: 'Memuat zona…',
+    timeSite: 'Jam menurut zona waktu situs ({zone}, UTC{offset}).',
+    timeBrowser: 'Jam menurut zona waktu komputer ini.',
+    noTemplates: 'Belum ada siaran siap pakai. Tambahkan di berkas situs, bagian emergency.templates.',
+    confirmTemplate: 'Siarkan “{title}”?',
+    confirmEmergency: 'Siarkan peringatan darurat?',
+    submitNotice: 'Siarkan',
+    sendNow: 'Siarkan sekarang',
+    sendLater: 'Jadwalkan siaran',
+    submitEmergency: 'Siarkan peringatan darurat…',
+    textMissing: 'Isi teks siaran terlebih dahulu.',
+    broadcastStarted: 'Pengumuman sedang disiarkan.',
+    emergencyStarted: 'Peringatan darurat sedang disiarkan.',
+    broadcastScheduled: 'Siaran dijadwalkan mulai {time}.',
+    broadcastEnded: 'Siaran diakhiri.',
+    broadcastCancelled: 'Siaran terjadwal dibatalkan.',
+    noBroadcasts: 'Tidak ada siaran aktif atau terjadwal.'
   };
 
   const document = root.document;
@@ -52,7 +79,15 @@
     users: [],
     devices: [],
     editing: null,       // name of the user being changed, or null when adding
-    confirming: null     // 'user:siti' or 'device:3': the row asking for confirmation
+    confirming: null,    // 'user:siti' or 'device:3': the row asking for confirmation
+    templates: null,     // GET /api/broadcasts/templates, once loaded
+    broadcasts: null,    // GET /api/broadcasts, once loaded
+    broadcastKey: '',    // what the list last showed
+    ending: [],          // ids of broadcasts being ended
+    pending: null,       // what #broadcast-confirm would send: {template, opener} or {body, opener}
+    blankValues: {},     // template id → the blanks typed, kept when the dialog closes unsent
+    sending: false,
+    spokenChoice: false  // the notice's own "spoken" choice while the kind is emergency
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -185,6 +220,7 @@
     state.users = [];
     state.devices = [];
     state.confirming = null;
+    if (state.pending) closeConfirm();
     hideToken();
     resetUserForm();
     showView('login');
@@ -225,6 +261,8 @@
     showView('main');
     loadUsers();
     loadDevices();
+    loadTemplates();
+    loadBroadcasts();
     renderSite();
   }
 
@@ -647,6 +685,461 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Broadcasts: ready-made texts (templates), a free notice, and the list of active and posted ones.
+  // Anything from a template, and every emergency, is confirmed first in #broadcast-confirm.
+
+  /** `2026-11-29T14:05` as the server writes its times (in the site's offset). */
+  const BROADCAST_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/;
+  const OFFSET_RE = /(?:([+-])(\d{2}):?(\d{2})|[Zz])$/;
+
+  function zonesOfSite() {
+    return listOf(state.site && state.site.zones);
+  }
+
+  function zoneNames(zones) {
+    const names = {};
+    zonesOfSite().forEach(function (z) { names[z.id] = z.name; });
+    const list = listOf(zones);
+    return list.length ? list.map(function (id) { return names[id] || id; }).join(', ') : TEXT.allZones;
+  }
+
+  /** The zone checkboxes of a `.zone-chooser` fieldset, keeping what is checked. */
+  function renderZoneChooser(id) {
+    const box = $(id).querySelector('.zone-options');
+    const checked = chosenZones(id);
+    box.textContent = '';
+    const zones = zonesOfSite();
+    if (!zones.length) {
+      box.appendChild(el('p', { className: 'muted', text: state.site ? TEXT.noZones : TEXT.zonesLoading }));
+    }
+    zones.forEach(function (zone) {
+      const input = el('input', { type: 'checkbox', value: zone.id, 'data-zone': zone.id, name: 'zone' });
+      input.checked = checked.indexOf(zone.id) >= 0;
+      input.addEventListener('change', function () { updateZoneSummary(id); });
+      box.appendChild(el('label', { className: 'check' }, [input, ' ' + zone.name]));
+    });
+    updateZoneSummary(id);
+  }
+
+  function chosenZones(id) {
+    const inputs = $(id).querySelectorAll('input[type="checkbox"]');
+    const zones = [];
+    for (let i = 0; i < inputs.length; i++) if (inputs[i].checked) zones.push(inputs[i].value);
+    return zones;
+  }
+
+  function setChosenZones(id, zones) {
+    const inputs = $(id).querySelectorAll('input[type="checkbox"]');
+    for (let i = 0; i < inputs.length; i++) inputs[i].checked = listOf(zones).indexOf(inputs[i].value) >= 0;
+    updateZoneSummary(id);
+  }
+
+  function updateZoneSummary(id) {
+    const chosen = chosenZones(id);
+    $(id).querySelector('.zone-summary').textContent = zoneNames(chosen);
+    $(id).setAttribute('data-zones', chosen.length ? chosen.join(',') : 'all');
+  }
+
+  /** `+07:00` for the site's zone (the WIB, WITA and WIT zones), else the browser's own offset then. */
+  function siteOffset(year, month, day, hour, minute) {
+    const tz = state.site && state.site.timezone;
+    if (SITE_OFFSETS[tz]) return SITE_OFFSETS[tz];
+    const minutes = -new Date(year, month - 1, day, hour, minute).getTimezoneOffset();
+    const abs = Math.abs(minutes);
+    return (minutes < 0 ? '-' : '+') + pad2(Math.floor(abs / 60)) + ':' + pad2(abs % 60);
+  }
+
+  /** A datetime-local value (`2026-11-29T14:05`) as ISO 8601 in the site's offset, or null when empty. */
+  function localToIso(value) {
+    const m = BROADCAST_TIME_RE.exec(value || '');
+    if (!m) return null;
+    return m[1] + '-' + m[2] + '-' + m[3] + 'T' + m[4] + ':' + m[5] + ':00' +
+      siteOffset(+m[1], +m[2], +m[3], +m[4], +m[5]);
+  }
+
+  /** `14.05` today, `30 Nov 14.05` another day: the wall clock the server wrote, in the site's offset. */
+  function broadcastTime(iso) {
+    const m = BROADCAST_TIME_RE.exec(iso || '');
+    if (!m) return iso || '';
+    const clock = m[4] + '.' + m[5];
+    const offset = OFFSET_RE.exec(iso);
+    const minutes = offset && offset[1] ? (offset[1] === '-' ? -1 : 1) * (parseInt(offset[2], 10) * 60 + parseInt(offset[3], 10)) : 0;
+    const today = new Date(Date.now() + minutes * 60000).toISOString().slice(0, 10);
+    if (m[1] + '-' + m[2] + '-' + m[3] === today) return clock;
+    return parseInt(m[3], 10) + ' ' + MONTHS[parseInt(m[2], 10) - 1] + ' ' + clock;
+  }
+
+  function updateTimeHint() {
+    const tz = state.site && state.site.timezone;
+    $('broadcast-time-hint').textContent = SITE_OFFSETS[tz] ?
+      fill(TEXT.timeSite, { zone: zoneLabel(), offset: SITE_OFFSETS[tz] }) : TEXT.timeBrowser;
+  }
+
+  function broadcastError(text) {
+    setMessage('broadcast-error', text, 'error');
+    if (text) {
+      setMessage('broadcast-ok', '');
+      try { $('broadcast-error').scrollIntoView({ block: 'nearest' }); } catch (e) { /* fine */ }
+    }
+  }
+
+  function broadcastOk(text) {
+    setMessage('broadcast-error', '');
+    setMessage('broadcast-ok', text, 'ok');
+  }
+
+  // --- Templates
+
+  async function loadTemplates() {
+    let result;
+    try {
+      result = await api('GET', '/api/broadcasts/templates');
+    } catch (e) {
+      renderListError('broadcast-templates', TEXT.network);
+      return;
+    }
+    if (!result.ok || !Array.isArray(result.data)) {
+      renderListError('broadcast-templates', errorText(result));
+      return;
+    }
+    state.templates = result.data;
+    renderTemplates();
+  }
+
+  function renderTemplates() {
+    const box = $('broadcast-templates');
+    box.textContent = '';
+    const templates = listOf(state.templates);
+    if (!templates.length) {
+      box.appendChild(el('p', { className: 'muted', text: TEXT.noTemplates }));
+      return;
+    }
+    templates.forEach(function (template) {
+      const emergency = template.kind === 'emergency';
+      box.appendChild(el('button', {
+        type: 'button',
+        className: 'button template-button' + (emergency ? ' danger emergency' : ''),
+        'data-template': template.id,
+        'data-kind': template.kind,
+        onclick: function (event) { openTemplateConfirm(template, event.currentTarget); }
+      }, [
+        el('span', { className: 'template-title', text: template.title }),
+        el('span', { className: 'template-kind', text: BROADCAST_KINDS[template.kind] || template.kind })
+      ]));
+    });
+  }
+
+  // --- Confirmation dialog
+
+  function openTemplateConfirm(template, opener) {
+    const values = state.blankValues[template.id] || {};
+    state.pending = { template: template, opener: opener };
+    const blanks = $('broadcast-confirm-blanks');
+    blanks.textContent = '';
+    listOf(template.blanks).forEach(function (name, i) {
+      const id = /^[A-Za-z0-9_-]+$/.test(name) ? 'broadcast-blank-' + name : 'broadcast-blank-' + i;
+      const input = el('input', { id: id, type: 'text', name: name, 'data-blank': name, maxlength: 100, autocomplete: 'off' });
+      input.value = values[name] || '';
+      input.addEventListener('input', updateConfirmPreview);
+      blanks.appendChild(el('label', { 'for': id, text: blankLabel(name) }));
+      blanks.appendChild(input);
+    });
+    blanks.hidden = !listOf(template.blanks).length;
+    renderZoneChooser('broadcast-confirm-zones');
+    setChosenZones('broadcast-confirm-zones', []);
+    $('broadcast-confirm-zones').hidden = false;
+    $('broadcast-confirm-summary').hidden = true;
+    showConfirm(fill(TEXT.confirmTemplate, { title: template.title }), template.kind);
+  }
+
+  /** An emergency from the form: its text, zones and times shown once more before it goes out. */
+  function openFormConfirm(body, opener) {
+    state.pending = { body: body, opener: opener };
+    $('broadcast-confirm-blanks').textContent = '';
+    $('broadcast-confirm-blanks').hidden = true;
+    $('broadcast-confirm-zones').hidden = true;
+    const summary = $('broadcast-confirm-summary');
+    summary.textContent = '';
+    [
+      ['Zona', zoneNames(body.zones)],
+      ['Mulai', body.startsAt ? broadcastTime(body.startsAt) : 'Sekarang'],
+      ['Sampai', body.until ? broadcastTime(body.until) : 'Sampai diakhiri'],
+      ['Pengeras suara', 'Diucapkan berulang']
+    ].forEach(function (pair) {
+      summary.appendChild(el('dt', { text: pair[0] }));
+      summary.appendChild(el('dd', { text: pair[1] }));
+    });
+    summary.hidden = false;
+    showConfirm(TEXT.confirmEmergency, body.kind, body.startsAt ? TEXT.sendLater : null);
+  }
+
+  function showConfirm(title, kind, sendLabel) {
+    const emergency = kind === 'emergency';
+    $('broadcast-confirm-title').textContent = title;
+    const badge = $('broadcast-confirm-kind');
+    badge.textContent = BROADCAST_KINDS[kind] || kind;
+    badge.className = 'kind-badge' + (emergency ? ' emergency' : '');
+    $('broadcast-confirm-send').className = 'button ' + (emergency ? 'danger' : 'primary');
+    $('broadcast-confirm-send').disabled = false;
+    $('broadcast-confirm-send').textContent = sendLabel || TEXT.sendNow;
+    $('broadcast-confirm').setAttribute('data-kind', kind);
+    updateConfirmPreview();
+    $('broadcast-confirm').hidden = false;
+    const first = $('broadcast-confirm-blanks').querySelector('input');
+    try { (first || $('broadcast-confirm-cancel')).focus(); } catch (e) { /* fine */ }
+  }
+
+  function blankLabel(name) {
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
+
+  /** The text as it will be read: the blanks filled in as typed, `[loket]` where still empty. */
+  function fillBlanks(text, values) {
+    let result = String(text || '');
+    Object.keys(values).forEach(function (name) {
+      const value = values[name].trim();
+      result = result.split('{' + name + '}').join(value || '[' + name + ']');
+    });
+    return result;
+  }
+
+  function blankValues() {
+    const values = {};
+    const inputs = $('broadcast-confirm-blanks').querySelectorAll('input[data-blank]');
+    for (let i = 0; i < inputs.length; i++) values[inputs[i].getAttribute('data-blank')] = inputs[i].value;
+    return values;
+  }
+
+  function updateConfirmPreview() {
+    const pending = state.pending;
+    if (!pending) return;
+    let text;
+    let english;
+    if (pending.template) {
+      const values = blankValues();
+      text = fillBlanks(pending.template.text, values);
+      english = pending.template.textEn ? fillBlanks(pending.template.textEn, values) : '';
+    } else {
+      text = pending.body.text;
+      english = pending.body.textEn || '';
+    }
+    $('broadcast-confirm-text').textContent = text;
+    $('broadcast-confirm-text-en').textContent = english;
+    $('broadcast-confirm-text-en').hidden = !english;
+  }
+
+  function closeConfirm() {
+    const pending = state.pending;
+    if (pending && pending.template) state.blankValues[pending.template.id] = blankValues();
+    state.pending = null;
+    $('broadcast-confirm').hidden = true;
+    $('broadcast-confirm-blanks').textContent = '';
+    if (pending && pending.opener && document.body.contains(pending.opener)) {
+      try { pending.opener.focus(); } catch (e) { /* fine */ }
+    }
+  }
+
+  async function sendConfirm() {
+    const pending = state.pending;
+    if (!pending || state.sending) return;
+    let body;
+    if (pending.template) {
+      const values = blankValues();
+      const params = {};
+      Object.keys(values).forEach(function (name) { params[name] = values[name].trim(); });
+      body = { template: pending.template.id, params: params, zones: chosenZones('broadcast-confirm-zones') };
+    } else {
+      body = pending.body;
+    }
+    $('broadcast-confirm-send').disabled = true;
+    const ok = await postBroadcast(body);
+    // Refused: the dialog closes so the error line shows; the blanks typed are kept for the next try.
+    if (state.pending === pending) closeConfirm();
+    if (ok && pending.template) delete state.blankValues[pending.template.id];
+    if (ok && !pending.template) resetBroadcastForm();
+  }
+
+  // --- Free notice form
+
+  /** Emergencies are always said: the checkbox shows it, and gets back its own choice for a notice. */
+  function updateBroadcastKind() {
+    const emergency = $('broadcast-kind').value === 'emergency';
+    const spoken = $('broadcast-spoken');
+    if (emergency && !spoken.disabled) {
+      state.spokenChoice = spoken.checked;
+      spoken.checked = true;
+    } else if (!emergency && spoken.disabled) {
+      spoken.checked = state.spokenChoice;
+    }
+    spoken.disabled = emergency;
+    $('broadcast-spoken-hint').hidden = !emergency;
+    $('broadcast-submit').className = 'button ' + (emergency ? 'danger' : 'primary');
+    $('broadcast-submit').textContent = emergency ? TEXT.submitEmergency : TEXT.submitNotice;
+  }
+
+  function updateTextCount() {
+    $('broadcast-text-count').textContent = String($('broadcast-text').value.length);
+  }
+
+  function resetBroadcastForm() {
+    $('broadcast-kind').value = 'notice';
+    $('broadcast-text').value = '';
+    $('broadcast-text-en').value = '';
+    $('broadcast-starts').value = '';
+    $('broadcast-until').value = '';
+    $('broadcast-spoken').checked = false;
+    $('broadcast-spoken').disabled = false;
+    state.spokenChoice = false;
+    setChosenZones('broadcast-zones', []);
+    updateBroadcastKind();
+    updateTextCount();
+  }
+
+  function submitBroadcastForm(event) {
+    event.preventDefault();
+    const kind = $('broadcast-kind').value;
+    const text = $('broadcast-text').value.trim();
+    const english = $('broadcast-text-en').value.trim();
+    if (!text) {
+      broadcastError(TEXT.textMissing);
+      try { $('broadcast-text').focus(); } catch (e) { /* fine */ }
+      return;
+    }
+    const body = { kind: kind, text: text, zones: chosenZones('broadcast-zones'), spoken: kind === 'emergency' || $('broadcast-spoken').checked };
+    if (english) body.textEn = english;
+    const startsAt = localToIso($('broadcast-starts').value);
+    const until = localToIso($('broadcast-until').value);
+    if (startsAt) body.startsAt = startsAt;
+    if (until) body.until = until;
+    if (kind === 'emergency') {
+      openFormConfirm(body, $('broadcast-submit'));
+      return;
+    }
+    $('broadcast-submit').disabled = true;
+    postBroadcast(body).then(function (ok) {
+      $('broadcast-submit').disabled = false;
+      if (ok) resetBroadcastForm();
+    });
+  }
+
+  /** POST /api/broadcasts; resolves to whether it was taken, with the outcome in the section's lines. */
+  async function postBroadcast(body) {
+    state.sending = true;
+    try {
+      const result = await api('POST', '/api/broadcasts', body);
+      if (sessionEnded(result)) return false;
+      if (!result.ok) {
+        broadcastError(errorText(result));
+        return false;
+      }
+      const made = result.data || {};
+      broadcastOk(made.status === 'scheduled' ?
+        fill(TEXT.broadcastScheduled, { time: broadcastTime(made.startedAt) }) :
+        (made.kind === 'emergency' ? TEXT.emergencyStarted : TEXT.broadcastStarted));
+      return true;
+    } catch (e) {
+      broadcastError(TEXT.network);
+      return false;
+    } finally {
+      state.sending = false;
+      loadBroadcasts();
+    }
+  }
+
+  // --- List
+
+  async function loadBroadcasts() {
+    let result;
+    try {
+      result = await api('GET', '/api/broadcasts');
+    } catch (e) {
+      if (!state.broadcasts) renderListError('broadcast-list', TEXT.network);
+      return;
+    }
+    if (!result.ok || !Array.isArray(result.data)) {
+      if (!state.broadcasts) renderListError('broadcast-list', errorText(result));
+      return;
+    }
+    state.broadcasts = result.data;
+    renderBroadcasts();
+  }
+
+  function renderBroadcasts() {
+    const list = state.broadcasts;
+    if (!list) return;
+    // Redrawn only when something changed: the list is refreshed every few seconds, and a row
+    // replaced under a pointer (or a test's click) would lose that click.
+    const key = JSON.stringify(list) + '|' + new Date().toISOString().slice(0, 13) + '|' + JSON.stringify(zonesOfSite()) + '|' + state.ending.join(',');
+    if (key === state.broadcastKey) return;
+    state.broadcastKey = key;
+    const box = $('broadcast-list');
+    box.textContent = '';
+    if (!list.length) {
+      box.appendChild(el('p', { className: 'muted', text: TEXT.noBroadcasts }));
+      return;
+    }
+    const rows = list.map(function (b) {
+      const scheduled = b.status === 'scheduled';
+      const emergency = b.kind === 'emergency';
+      const when = (scheduled ? 'Mulai ' : 'Sejak ') + broadcastTime(b.startedAt) +
+        (b.until ? ' · sampai ' + broadcastTime(b.until) : '');
+      const ending = state.ending.indexOf(String(b.id)) >= 0;
+      return el('tr', {
+        className: 'broadcast' + (emergency ? ' emergency' : '') + (scheduled ? ' scheduled' : ''),
+        'data-broadcast': b.id, 'data-status': b.status || 'active', 'data-kind': b.kind
+      }, [
+        el('td', { className: 'status' }, [el('span', {
+          className: scheduled ? 'state-off' : 'state-on', text: BROADCAST_STATUS[b.status] || BROADCAST_STATUS.active
+        })]),
+        el('td', null, [
+          el('span', { className: 'kind-badge' + (emergency ? ' emergency' : ''), text: BROADCAST_KINDS[b.kind] || b.kind }),
+          b.occasion ? el('div', { className: 'muted small', text: OCCASIONS[b.occasion] || b.occasion }) : null
+        ]),
+        el('td', { className: 'broadcast-text' }, [
+          el('div', { text: b.text }),
+          b.textEn ? el('div', { className: 'muted small', lang: 'en', text: b.textEn }) : null
+        ]),
+        el('td', { text: zoneNames(b.zones) }),
+        el('td', { className: 'nowrap', text: when }),
+        el('td', { text: b.spoken ? 'Diucapkan' : '—' }),
+        el('td', { className: 'actions' }, [
+          el('button', {
+            type: 'button', className: 'button end-broadcast' + (emergency && !scheduled ? ' danger' : ''),
+            disabled: ending, onclick: function () { endBroadcast(b); }
+          }, [scheduled ? 'Batalkan' : 'Akhiri'])
+        ])
+      ]);
+    });
+    box.appendChild(table(['Status', 'Jenis', 'Teks', 'Zona', 'Waktu', 'Suara', ''], rows));
+  }
+
+  async function endBroadcast(broadcast) {
+    const id = String(broadcast.id);
+    if (state.ending.indexOf(id) >= 0) return;
+    state.ending.push(id);
+    renderBroadcasts();
+    try {
+      const result = await api('DELETE', '/api/broadcasts/' + encodeURIComponent(id));
+      if (sessionEnded(result)) return;
+      if (!result.ok) broadcastError(errorText(result));
+      else broadcastOk(broadcast.status === 'scheduled' ? TEXT.broadcastCancelled : TEXT.broadcastEnded);
+    } catch (e) {
+      broadcastError(TEXT.network);
+    } finally {
+      state.ending = state.ending.filter(function (x) { return x !== id; });
+      await loadBroadcasts();
+      renderBroadcasts();
+    }
+  }
+
+  /** Every 10 s while signed in: the list (broadcasts start and end by themselves), and what failed to load. */
+  function refreshBroadcasts() {
+    if (!state.me) return;
+    if (!state.templates) loadTemplates();
+    loadBroadcasts();
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Site (read-only)
 
   async function loadSite() {
@@ -661,6 +1154,10 @@
         }
         // Keep the counters the admin is choosing right now.
         renderCounterOptions(selectedCounters());
+        renderZoneChooser('broadcast-zones');
+        if (state.pending && state.pending.template) renderZoneChooser('broadcast-confirm-zones');
+        updateTimeHint();
+        renderBroadcasts();
         if (state.users.length) renderUsers();
         if (state.devices.length) renderDevices();
       } else {
@@ -784,6 +1281,18 @@
     $('device-token-close').addEventListener('click', hideToken);
     $('device-token-copy').addEventListener('click', function () { copyFrom('device-token-value'); });
     $('device-token-copy-url').addEventListener('click', function () { copyFrom('device-token-url'); });
+    $('broadcast-form').addEventListener('submit', submitBroadcastForm);
+    $('broadcast-kind').addEventListener('change', updateBroadcastKind);
+    $('broadcast-text').addEventListener('input', updateTextCount);
+    $('broadcast-confirm-send').addEventListener('click', sendConfirm);
+    $('broadcast-confirm-cancel').addEventListener('click', closeConfirm);
+    document.addEventListener('keydown', function (event) {
+      if (state.pending && (event.key === 'Escape' || event.key === 'Esc')) closeConfirm();
+    });
+    renderZoneChooser('broadcast-zones');
+    updateTimeHint();
+    updateBroadcastKind();
+    setInterval(refreshBroadcasts, BROADCAST_REFRESH_MS);
     lowercaseAsTyped($('user-name'));
     lowercaseAsTyped($('device-name'));
     lowercaseAsTyped($('login-name'));

@@ -444,6 +444,24 @@
     return toArray(state && state.broadcasts).filter(function (b) { return b && b.kind === kind; });
   }
 
+  /**
+   * A notice as the running line shows it: the Indonesian text, then ` — ` and the English when the
+   * broadcast has one (`textEn`).
+   */
+  function noticeLine(broadcast) {
+    if (!broadcast || !broadcast.text) return '';
+    return broadcast.text + (broadcast.textEn ? ' — ' + broadcast.textEn : '');
+  }
+
+  /**
+   * The break the schedule posted (a notice with `occasion: "break"`) that reaches this display, the
+   * newest if several; null when there is none. The server sends a display only its zones' broadcasts.
+   */
+  function activeBreak(state) {
+    const breaks = activeBroadcasts(state, 'notice').filter(function (b) { return b.occasion === 'break'; });
+    return breaks.length ? breaks[breaks.length - 1] : null;
+  }
+
   /** Text of a counter's state as the hall shows it. */
   function counterStateText(counter, lang) {
     if (!counter) return '';
@@ -1131,14 +1149,23 @@
       setHidden(el, true);
       return;
     }
-    const text = items.slice().reverse().map(function (b) { return b.text || ''; }).join('\n\n');
     const textEl = $('emergency-text');
     const wasHidden = el.hidden;
     setHidden(el, false);
-    if (textEl && (textEl.textContent !== text || wasHidden)) {
-      textEl.textContent = text;
-      fitHeight(textEl, 0.3);
-    }
+    if (setHtml(textEl, emergencyHtml(items.slice().reverse())) || wasHidden) fitHeight(textEl, 0.3);
+  }
+
+  /**
+   * The emergency texts, newest first as given: each in Indonesian and, under it in smaller type,
+   * in English when the broadcast has `textEn`.
+   */
+  function emergencyHtml(items) {
+    return items.map(function (b) {
+      return '<div class="emergency-item" data-broadcast="' + escapeHtml(b.id) + '">' +
+        '<div class="emergency-id">' + escapeHtml(b.text || '') + '</div>' +
+        (b.textEn ? '<div class="emergency-en" lang="en">' + escapeHtml(b.textEn) + '</div>' : '') +
+        '</div>';
+    }).join('');
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1188,6 +1215,7 @@
     <div id="counter-ticket" class="counter-ticket-big"></div>
     <div class="counter-mark"><span id="counter-priority" class="priority-mark" data-i18n="priority" hidden></span></div>
     <div id="counter-state" class="counter-state-big" data-i18n="connConnecting"></div>
+    <div id="counter-note" class="counter-note" hidden></div>
     <div id="counter-services" class="counter-services"></div>
   </main>`
     }
@@ -1338,6 +1366,7 @@
     if (!counter) {
       setText(ticketEl, '');
       setHidden($('counter-priority'), true);
+      showCounterBreak(main, null);
       if (board.state.site) setText($('counter-state'), config.counter ? t('unknownCounter') : t('noCounter'));
       else if (!config.counter) setText($('counter-state'), t('noCounter'));
       return;
@@ -1352,8 +1381,12 @@
     setText(ticketEl, number);
     if (changed) fitWidth(ticketEl, 0.5);
     setHidden($('counter-priority'), !(counter.ticket && counter.ticket.priority));
+    // A break the schedule posted shows instead of "Tutup" or "Silakan menunggu", with its text.
+    const pause = counter.ticket ? null : activeBreak(board.state);
+    showCounterBreak(main, pause);
     let stateText;
-    if (state === 'paused') stateText = t('paused');
+    if (pause) stateText = t('paused');
+    else if (state === 'paused') stateText = t('paused');
     else if (state === 'closed') stateText = t('closed');
     else if (!counter.ticket) stateText = t('pleaseWait');
     else stateText = counter.ticketState === 'serving' ? t('counterServing') : t('counterCalled');
@@ -1363,6 +1396,16 @@
       return s && s.name ? code + ' · ' + s.name : code;
     });
     setText($('counter-services'), names.length ? t('counterServices') + ': ' + names.join(', ') : '');
+  }
+
+  /** The break's text under the counter's state (`#counter-note`), or nothing when `broadcast` is null. */
+  function showCounterBreak(main, broadcast) {
+    const note = $('counter-note');
+    setAttr(main, 'data-break', broadcast ? 'true' : 'false');
+    if (!note) return;
+    const text = broadcast ? (broadcast.text || '') + (broadcast.textEn ? '\n' + broadcast.textEn : '') : '';
+    setText(note, text);
+    setHidden(note, !text);
   }
 
   function renderBoard() {
@@ -1376,7 +1419,7 @@
     renderCounters();
     renderServices();
     renderCounterPage();
-    const notices = activeBroadcasts(state, 'notice').map(function (b) { return b.text || ''; }).filter(Boolean);
+    const notices = activeBroadcasts(state, 'notice').map(noticeLine).filter(Boolean);
     renderTicker(notices.length ? notices.join(' • ') : (siteName ? t('welcome', { site: siteName }) : t('welcomeNoSite')));
     renderEmergency(activeBroadcasts(state, 'emergency'));
   }
@@ -1512,7 +1555,7 @@
     const emergency = $('emergency');
     if (emergency) {
       setHidden(emergency, !emergencies.length);
-      setText($('emergency-text'), emergencies.map(function (b) { return b.text || ''; }).join('\n\n'));
+      setHtml($('emergency-text'), emergencyHtml(emergencies));
     }
     if (!s || !s.ticket) return;
     setHidden($('ticket'), false);
@@ -1664,6 +1707,8 @@
     latestCall: latestCall,
     previousCalls: previousCalls,
     activeBroadcasts: activeBroadcasts,
+    activeBreak: activeBreak,
+    noticeLine: noticeLine,
     counterStateText: counterStateText,
     phoneStateText: phoneStateText,
     peopleAheadText: peopleAheadText,
