@@ -45,6 +45,12 @@ public struct BroadcastTemplate: Sendable, Equatable {
         return (fill(text), english.map(fill))
     }
 
+    /// A broadcast of this template with its blanks filled, for `zones` (empty: every zone).
+    public func draft(_ values: [String: String], zones: [String] = []) throws -> BroadcastDraft {
+        let filled = try filled(values)
+        return BroadcastDraft(kind: kind, text: filled.text, english: filled.english, zones: zones)
+    }
+
     /// Shipped with Panggil; a site file's template with the same id replaces one of these.
     public static let standard: [BroadcastTemplate] = [
         BroadcastTemplate(

@@ -5,7 +5,8 @@ import PanggilVoice
 
 /// `GET /api/announcements/preview?ticket=A-012&counter=3[&recall=true]`: the words, clips and length of
 /// a call, without playing it. `GET /api/announcements/{id}.wav`: the audio of a logged call or recall,
-/// `id` being its event's sequence number (what a display saw as the event's `id:`).
+/// or of a broadcast that is spoken (an emergency, a spoken notice), `id` being the sequence number of
+/// its event (what a display saw as the event's `id:`).
 struct AnnouncementAPI: Sendable {
     let store: any QueueStore
     let voice: CallVoice
@@ -29,12 +30,12 @@ struct AnnouncementAPI: Sendable {
             guard file.hasSuffix(".wav"), let id = Int64(file.dropLast(4)) else {
                 throw APIError(.notFound, "announcement_not_found", "Pengumuman '\(file)' tidak ada (contoh: /api/announcements/1000000042.wav).")
             }
-            let rendered = try await renderCall(logged: id)
+            let pcm = try await render(logged: id)
             var headers = HTTPFields()
             headers[.contentType] = "audio/wav"
             // The log never changes, so neither does a call's audio (until the voice pack does).
             headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: WAVFile.data(rendered.pcm))))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: WAVFile.data(pcm))))
         }
     }
 
@@ -45,13 +46,18 @@ struct AnnouncementAPI: Sendable {
                            clips: rendered.parts.map(\.clip), durationMs: rendered.durationMs)
     }
 
-    /// The call or recall logged as event `id`, rendered as the loudspeakers said it.
-    private func renderCall(logged id: Int64) async throws -> RenderedAnnouncement {
-        guard id > 0, let event = try await store.events(after: id - 1, limit: 1).first, event.seq == id,
-              let rendered = try voice.render(call: event) else {
-            throw APIError(.notFound, "announcement_not_found", "Tidak ada panggilan dengan nomor pengumuman \(id).")
+    /// The call, recall or spoken broadcast logged as event `id`, rendered as the loudspeakers say it.
+    private func render(logged id: Int64) async throws -> PCM {
+        guard id > 0, let event = try await store.events(after: id - 1, limit: 1).first, event.seq == id else {
+            throw APIError(.notFound, "announcement_not_found", "Tidak ada pengumuman dengan nomor \(id).")
         }
-        return rendered
+        if event.type == .broadcastStarted, let broadcast = event.broadcast, broadcast.spoken {
+            return try voice.render(broadcast: broadcast)
+        }
+        guard let rendered = try voice.render(call: event) else {
+            throw APIError(.notFound, "announcement_not_found", "Tidak ada panggilan atau siaran bersuara dengan nomor pengumuman \(id).")
+        }
+        return rendered.pcm
     }
 }
 

@@ -42,32 +42,32 @@ struct BroadcastAPI: Sendable {
         }
     }
 
-    /// The request in the domain's terms: a template filled in, or the texts as given.
+    /// The request in the domain's terms: a template filled in (any field given overrides it), or the
+    /// texts as given.
     private func draft(_ body: BroadcastRequest) throws -> BroadcastDraft {
-        var kind: BroadcastKind?
-        if let name = body.kind {
-            guard let value = BroadcastKind(rawValue: name) else {
-                throw APIError.badRequest("invalid_kind", "Jenis siaran '\(name)' tidak dikenal (pilih: notice, emergency).")
-            }
-            kind = value
-        }
-        var text = body.text
-        var english = body.textEn
+        var draft = BroadcastDraft(kind: .notice, text: "")
         if let id = body.template {
             guard let template = store.site.emergency.template(id) else {
                 throw APIError.badRequest("unknown_template", "Templat '\(id)' tidak ada (lihat GET /api/broadcasts/templates).")
             }
-            let filled = try template.filled(body.params ?? [:])
-            kind = kind ?? template.kind
-            text = text ?? filled.text
-            english = english ?? filled.english
+            draft = try template.draft(body.params ?? [:])
+        } else {
+            guard body.kind != nil else { throw APIError.badRequest("missing_field", "Kolom 'kind' wajib diisi (notice atau emergency).") }
+            guard body.text != nil else { throw APIError.badRequest("missing_field", "Kolom 'text' wajib diisi, atau pilih 'template'.") }
         }
-        guard let kind else { throw APIError.badRequest("missing_field", "Kolom 'kind' wajib diisi (notice atau emergency).") }
-        guard let text else { throw APIError.badRequest("missing_field", "Kolom 'text' wajib diisi, atau pilih 'template'.") }
-        return BroadcastDraft(kind: kind, text: text, english: english, zones: body.zones ?? [],
-                              startsAt: try body.startsAt.map { try Self.instant($0, field: "startsAt") },
-                              until: try body.until.map { try Self.instant($0, field: "until") },
-                              spoken: body.spoken ?? false)
+        if let name = body.kind {
+            guard let kind = BroadcastKind(rawValue: name) else {
+                throw APIError.badRequest("invalid_kind", "Jenis siaran '\(name)' tidak dikenal (pilih: notice, emergency).")
+            }
+            draft.kind = kind
+        }
+        draft.text = body.text ?? draft.text
+        draft.english = body.textEn ?? draft.english
+        draft.zones = body.zones ?? []
+        draft.startsAt = try body.startsAt.map { try Self.instant($0, field: "startsAt") }
+        draft.until = try body.until.map { try Self.instant($0, field: "until") }
+        draft.spoken = body.spoken ?? false
+        return draft
     }
 
     private static func instant(_ text: String, field: String) throws -> Date {

@@ -51,12 +51,20 @@ struct SiteJSON: Codable, Equatable {
     struct ServiceLine: Codable, Equatable { var code: String; var name: String; var agency: String }
     struct CounterLine: Codable, Equatable { var id: Int; var number: Int; var name: String; var zone: String; var services: [String] }
 
+    struct BreakLine: Codable, Equatable { var name: String; var days: [String]; var start: String; var end: String; var services: [String] }
+    struct HolidayLine: Codable, Equatable { var date: String; var name: String }
+    /// What a speaker display needs to sound an emergency as the hall's loudspeakers do.
+    struct EmergencyLine: Codable, Equatable { var repeatSeconds: Int; var heldCalls: String; var heldCallMaxAgeSeconds: Int }
+
     var name: String
     var timezone: String
     var zones: [ZoneLine]
     var agencies: [AgencyLine]
     var services: [ServiceLine]
     var counters: [CounterLine]
+    var breaks: [BreakLine]
+    var holidays: [HolidayLine]
+    var emergency: EmergencyLine
 
     init(_ site: Site) {
         name = site.name
@@ -65,6 +73,13 @@ struct SiteJSON: Codable, Equatable {
         agencies = site.agencies.map { AgencyLine(id: $0.id, name: $0.name) }
         services = site.services.map { ServiceLine(code: $0.code, name: $0.name, agency: $0.agency) }
         counters = site.counters.map { CounterLine(id: $0.number, number: $0.number, name: $0.name, zone: $0.zone, services: $0.services) }
+        breaks = site.breaks.map { pause in
+            BreakLine(name: pause.name, days: pause.days.sorted().map(\.indonesianName), start: pause.time.start.description,
+                      end: pause.time.end.description, services: pause.services)
+        }
+        holidays = site.holidays.map { HolidayLine(date: $0.date.description, name: $0.name) }
+        emergency = EmergencyLine(repeatSeconds: site.emergency.repeatSeconds, heldCalls: site.emergency.heldCalls.rawValue,
+                                  heldCallMaxAgeSeconds: site.emergency.heldCallMaxAgeSeconds)
     }
 }
 

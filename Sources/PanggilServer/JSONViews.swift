@@ -192,7 +192,8 @@ extension BoardJSON.ServiceLine {
     }
 }
 
-/// A notice or emergency: `{id, kind, text, textEn, zones, startedAt, until, spoken, occasion, status}`;
+/// A notice or emergency: `{id, kind, text, textEn, zones, startedAt, until, spoken, occasion, status,
+/// startedEvent}`;
 /// `zones` empty means every zone; `status` is `active`, `scheduled` (posted for later) or `ended`.
 struct BroadcastJSON: Codable, Equatable {
     var id: Int64
@@ -205,6 +206,8 @@ struct BroadcastJSON: Codable, Equatable {
     var spoken: Bool
     var occasion: String?
     var status: String
+    /// The id of its `broadcast.started` event: a spoken one's audio is `/api/announcements/{id}.wav`.
+    var startedEvent: Int64?
 
     init(_ broadcast: Broadcast, time: Timestamps, status: String = "active") {
         id = broadcast.id
@@ -217,6 +220,7 @@ struct BroadcastJSON: Codable, Equatable {
         spoken = broadcast.spoken
         occasion = broadcast.occasion?.rawValue
         self.status = status
+        startedEvent = broadcast.startedEvent
     }
 }
 

@@ -15,6 +15,25 @@ struct AnnouncementAPITests {
         return harness
     }
 
+    /// A speaker display sounds an emergency from the same address as a call: the broadcast's
+    /// `startedEvent`. Without espeak-ng (as here) an emergency is the alarm alone.
+    @Test func anEmergencysAudioIsServedAndASilentNoticeHasNone() async throws {
+        let harness = try harness()
+        try await harness.run { client in
+            let emergency = try await client.send(.post, "/api/broadcasts", #"{"template": "gempa"}"#)
+            let id = try #require(emergency["startedEvent"] as? Int)
+            let samples = try await client.execute(uri: "/api/announcements/\(id).wav", method: .get) { response in
+                #expect(response.status == .ok)
+                return try WAVFile.read(Data(buffer: response.body)).samples
+            }
+            #expect(samples == Alarm.tone(sampleRate: VoicePack.sampleRate).samples)
+            let notice = try await client.send(.post, "/api/broadcasts", #"{"kind": "notice", "text": "Tanpa suara"}"#)
+            let silent = try #require(notice["startedEvent"] as? Int)
+            let missing = try await client.send(.get, "/api/announcements/\(silent).wav")
+            #expect(missing.status == .notFound && missing.errorCode == "announcement_not_found")
+        }
+    }
+
     @Test func aPreviewSaysWhatTheLoudspeakersWouldSay() async throws {
         let harness = try harness()
         try await harness.run { client in

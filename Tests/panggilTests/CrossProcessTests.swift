@@ -93,6 +93,30 @@ struct CommandLineTests {
         #expect(badTicket.status != 0 && badTicket.stderr.contains("tidak valid"))
     }
 
+    /// The emergency procedure's fallback when no browser is at hand: a shell on the server.
+    @Test func anEmergencyFromTheCommandLineIsLoggedWithItsActorAndEnded() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let missing = try await panggil(["broadcast", "start", "--template", "loket-tutup"], in: directory)
+        #expect(missing.status == 1 && missing.stderr.contains("perlu diisi: loket"))
+        let started = try await panggil(["broadcast", "start", "--template", "evakuasi", "--zone", "lantai-1"], in: directory)
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stdout.contains("Siaran #1 dimulai (darurat, lantai-1)"))
+        let notice = try await panggil(["broadcast", "start", "--kind", "notice", "--text", "Loket Samsat buka pukul 13.00",
+                                        "--minutes", "30"], in: directory)
+        #expect(notice.status == 0, "\(notice.stderr)")
+        let listed = try await panggil(["broadcast", "list"], in: directory)
+        #expect(listed.stdout.contains("#1 DARURAT, aktif, lantai-1: Perhatian, perhatian. Keadaan darurat."))
+        #expect(listed.stdout.contains("#2 pengumuman, aktif, sampai "))
+        let ended = try await panggil(["broadcast", "end", "--all"], in: directory)
+        #expect(ended.status == 0 && ended.stdout.contains("Siaran #1 diakhiri") && ended.stdout.contains("Siaran #2 diakhiri"))
+        #expect(try await panggil(["broadcast", "list"], in: directory).stdout.contains("Tidak ada siaran"))
+
+        let store = try SQLiteQueueStore(path: directory.appendingPathComponent("data/panggil.sqlite").path, site: SiteFile.demo())
+        let logged = try await store.events(after: 0, limit: 100)
+        #expect(logged.map(\.type) == [.broadcastStarted, .broadcastStarted, .broadcastEnded, .broadcastEnded])
+        #expect(logged.allSatisfy { $0.actor.rawValue.hasPrefix("cli:") })
+    }
+
     @Test func aWholeDayStepByStep() async throws {
         let directory = Fixtures.temporaryDirectory()
         let steps: [([String], String)] = [

@@ -39,7 +39,11 @@ struct EventJSON: Encodable {
         announcement = event.announcement.map {
             AnnouncementJSON(id: $0.id, zone: $0.zone, outcome: $0.outcome?.rawValue, reason: $0.reason)
         }
-        broadcast = event.broadcast.map { BroadcastJSON($0, time: time, status: event.type == .broadcastEnded ? "ended" : "active") }
+        broadcast = event.broadcast.map { broadcast in
+            var json = BroadcastJSON(broadcast, time: time, status: event.type == .broadcastEnded ? "ended" : "active")
+            if event.type == .broadcastStarted { json.startedEvent = event.seq }
+            return json
+        }
         let changed = event.changedServices(site: site)
         if !changed.isEmpty {
             queues = site.services.filter { changed.contains($0.code) }.map { BoardJSON.ServiceLine($0, board: board, site: site) }
