@@ -157,10 +157,12 @@ struct AudioHealthJSON: Encodable {
     var state: String
     var reason: String?
     var waiting: [String: Int]
+    /// Sinks an emergency holds now: calls there wait until it ends.
+    var emergency: [String]
 
     init(_ speakers: Speakers?) async {
         guard let speakers else {
-            (state, reason, waiting) = ("off", nil, [:])
+            (state, reason, waiting, emergency) = ("off", nil, [:], [])
             return
         }
         switch speakers.output.status {
@@ -168,6 +170,7 @@ struct AudioHealthJSON: Encodable {
         case .connecting(let problem): (state, reason) = ("connecting", problem)
         }
         waiting = await speakers.announcer.waiting
+        emergency = await speakers.announcer.holding.sorted()
     }
 }
 

@@ -98,6 +98,9 @@ struct EmergencyBroadcastTests {
             // The displays of zone 1 show it.
             #expect(await screen1.wait { $0.contains("event: broadcast.started") })
 
+            let health = try await client.send(.get, "/healthz")
+            #expect((health["audio"] as? [String: Any])?["emergency"] as? [String] == ["zona_1", "zona_2"])
+
             // A call made during the emergency is held, not said over it; the emergency repeats.
             let held = try await hall.callNext(client, counter: 2)
             #expect(try await sayings(of: started.seq, in: "z1", atLeast: 2))
