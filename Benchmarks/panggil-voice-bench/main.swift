@@ -5,7 +5,11 @@
 // lasts about 7 s; each zone gets one every zones × spacing) while the other zones may still be
 // speaking, as on a busy day. Also: rendering time per announcement, in-process.
 //
-//   scripts/bench voice [--calls 30] [--zones 3] [--spacing-ms 3500]
+// Then emergencies (issue 7): while a call is being said in zone 1, an emergency for zone 1 is posted
+// through the API; measured is the time from sending it to the alarm's first stretch arriving from the
+// zone's monitor (the call cut off, the alarm in its place).
+//
+//   scripts/bench voice [--calls 30] [--zones 3] [--spacing-ms 3500] [--emergencies 8]
 
 import BenchSupport
 import Foundation
@@ -17,6 +21,7 @@ import Glibc
 #endif
 
 let calls = Int(option("--calls", "30"))!
+let emergencies = Int(option("--emergencies", "8"))!
 let zones = Int(option("--zones", "3"))!
 let spacing = Int(option("--spacing-ms", "3500"))!
 let port = Int(option("--port", "18300"))!
@@ -122,6 +127,24 @@ final class Monitor: @unchecked Sendable {
         }
     }
 
+    /// When the first 20 ms of the alarm's high tone at or after sample `start` arrived: a stretch as
+    /// loud as the alarm whose zero crossings give 960 Hz, which neither speech nor the chime sustains.
+    func firstAlarm(from start: Int) -> UInt64? {
+        lock.withLock {
+            let window = sampleRate / 50
+            var index = start
+            while index + window <= samples.count {
+                let stretch = samples[index..<(index + window)]
+                let crossings = zip(stretch, stretch.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count
+                let hertz = Double(crossings) / 2 * 50
+                let loud = stretch.map { abs(Int($0)) }.max() ?? 0
+                if abs(hertz - Alarm.high) < 60, loud > 15_000, let read = reads.first(where: { $0.end > index }) { return read.at }
+                index += window / 4
+            }
+            return nil
+        }
+    }
+
     func stop() { process.terminate() }
 }
 
@@ -198,6 +221,47 @@ for number in 1...calls {
     if CommandLine.arguments.contains("--verbose") { print("   call \(number): \(heard.map { ms(Double(Int64($0) - Int64(sent)) / 1e6) } ?? "not heard")") }
     usleep(UInt32(max(0, spacing * 1_000 - Int((monotonicNanos() - sent) / 1_000))))
 }
+
+// MARK: - Emergencies
+
+var preemptions: [Double] = []
+var missed = 0
+/// The JSON object of a raw HTTP response (headers, a blank line, the body).
+func json(_ response: String) -> [String: Any]? {
+    guard let split = response.range(of: "\r\n\r\n") else { return nil }
+    return try? JSONSerialization.jsonObject(with: Data(response[split.upperBound...].utf8)) as? [String: Any]
+}
+func jsonID(_ response: String) -> Int? { json(response)?["id"] as? Int }
+// Counter 1 still holds its call from above: free it.
+if let board = json(http("GET", "/api/board").response),
+   let counters = board["counters"] as? [[String: Any]],
+   let held = (counters.first { $0["number"] as? Int == 1 }?["ticket"] as? [String: Any])?["id"] as? Int {
+    _ = http("POST", "/api/tickets/\(held)/no-show")
+}
+usleep(6_000_000)                                                         // the last calls end
+for round in 1...max(emergencies, 1) where emergencies > 0 {
+    // Counter 1 (zone 1) calls; its previous ticket is marked absent to free it.
+    _ = http("POST", "/api/tickets", #"{"service": "A"}"#)
+    let monitor = monitors[0]
+    let start = monitor.count
+    let (status, body) = http("POST", "/api/counters/1/call-next")
+    guard status == 200, let ticket = jsonID(body) else { print("   call-next for emergency round \(round) answered \(status)"); continue }
+    var playing: UInt64?
+    let deadline = monotonicNanos() + 2_000_000_000
+    while playing == nil, monotonicNanos() < deadline { usleep(2_000); playing = monitor.firstSound(from: start) }
+    usleep(700_000)                                                       // well into the call
+    let from = monitor.count
+    let sent = monotonicNanos()
+    let (posted, reply) = http("POST", "/api/broadcasts", #"{"kind": "emergency", "text": "Uji darurat.", "zones": ["z1"]}"#)
+    var heard: UInt64?
+    let until = sent + 3_000_000_000
+    while heard == nil, monotonicNanos() < until { usleep(2_000); heard = monitor.firstAlarm(from: max(start, from - sampleRate / 10)) }
+    if let heard { preemptions.append(Double(Int64(heard) - Int64(sent)) / 1e6) } else { missed += 1 }
+    if CommandLine.arguments.contains("--verbose") { print("   emergency \(round): \(heard.map { ms(Double(Int64($0) - Int64(sent)) / 1e6) } ?? "not heard")") }
+    if posted == 201, let id = jsonID(reply) { _ = http("DELETE", "/api/broadcasts/\(id)") }
+    _ = http("POST", "/api/tickets/\(ticket)/no-show")
+    usleep(7_000_000)                                                     // the cut call is said again, whole
+}
 monitors.forEach { $0.stop() }
 
 // MARK: - Rendering, in-process
@@ -221,5 +285,10 @@ renderTimes.sort()
 print("call-next sent → first sound on the zone's monitor (\(latencies.count) calls heard, \(unheard) not within 2 s):")
 print("   p50 \(ms(percentile(latencies, 50)))   p95 \(ms(percentile(latencies, 95)))   max \(ms(latencies.last ?? .nan))   (target p95 ≤ 150 ms: \(percentile(latencies, 95) <= 150 && unheard == 0 ? "met" : "NOT met"))")
 print("the call-next request itself (sent → answer): p50 \(ms(percentile(requestTimes, 50)))   p95 \(ms(percentile(requestTimes, 95)))")
+if emergencies > 0 {
+    preemptions.sort()
+    print("emergency posted during a call → its alarm on the zone's monitor (\(preemptions.count) heard, \(missed) not within 3 s):")
+    print("   p50 \(ms(percentile(preemptions, 50)))   max \(ms(preemptions.last ?? .nan))   (target ≤ 200 ms: \((preemptions.last ?? .infinity) <= 200 && missed == 0 ? "met" : "NOT met"))")
+}
 print(String(format: "rendering one announcement (chime + call, %.1f s of audio): p50 %.3f ms   p95 %.3f ms",
              lengths.reduce(0, +) / Double(lengths.count), percentile(renderTimes, 50), percentile(renderTimes, 95)))

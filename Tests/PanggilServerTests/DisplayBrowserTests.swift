@@ -147,6 +147,59 @@ struct DisplayBrowserTests {
         }
     }
 
+    /// A TV that is its zone's only speaker behaves as the loudspeakers do: an emergency cuts off the
+    /// call playing, sounds, repeats, holds the calls made meanwhile, and gives them back when it ends.
+    @Test func aSpeakerDisplaySoundsAnEmergencyAndHoldsTheCallsMadeMeanwhile() async throws {
+        var site = Self.site
+        site.emergency.repeatSeconds = 5
+        var harness = try Harness(site: site)
+        harness.voice = try CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        let store = harness.store
+        let browser = try await Browser.start()
+        defer { browser.stop() }
+        try await harness.run(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            for service in ["B", "P"] { _ = try await client.send(.post, "/api/tickets", #"{"service": "\#(service)"}"#) }
+            _ = try await client.send(.post, "/api/counters/3/open")
+            _ = try await client.send(.post, "/api/counters/4/open")
+            let page = try await browser.open(width: 1080, height: 1920)
+            try await page.go("\(base)/d/lantai-2")
+            #expect(try await Self.online(page))
+            let cut = try await client.send(.post, "/api/counters/3/call-next")
+            #expect(cut.status == .ok)
+            #expect(try await page.wait(for: "window.PanggilDebug.sounds.length === 1", timeout: .seconds(10)))
+            try await Task.sleep(for: .milliseconds(500))
+
+            let emergency = try await client.send(.post, "/api/broadcasts", #"{"template": "gempa", "zones": ["z2"]}"#)
+            let startedEvent = try #require(emergency["startedEvent"] as? Int)
+            #expect(try await page.wait(for: "window.PanggilDebug.emergencyPlays.length === 1", timeout: .seconds(5)))
+            #expect(try await page.run("return window.PanggilDebug.emergencyPlays[0].seq;") as? Int == startedEvent)
+            #expect(try await page.run("return window.PanggilDebug.sounds[0].interrupted === true;") as? Bool == true,
+                    "the call playing was cut off")
+            #expect(try await page.isVisible("#emergency"))
+
+            // A call made now is held; the emergency is said again after its period.
+            let held = try await client.send(.post, "/api/counters/4/call-next")
+            #expect(held.status == .ok)
+            #expect(try await page.wait(for: "window.PanggilDebug.emergencyPlays.length === 2", timeout: .seconds(15)))
+            let plays = try await page.run("return window.PanggilDebug.emergencyPlays;") as? [[String: Any]] ?? []
+            if plays.count == 2, let a = plays[0]["startedAt"] as? Double, let b = plays[1]["startedAt"] as? Double {
+                #expect(b - a >= 4_500, "repeated after its period: \(b - a) ms")
+            }
+            #expect(try await page.run("return window.PanggilDebug.sounds.length;") as? Int == 1, "nothing said over the emergency")
+
+            _ = try await client.send(.delete, "/api/broadcasts/\(emergency["id"] as? Int ?? 0)")
+            // Afterwards the call cut off and the call held are said, whole, in order.
+            #expect(try await page.wait(for: "window.PanggilDebug.sounds.filter(function (s) { return s.ok && s.endedAt; }).length === 2",
+                                        timeout: .seconds(30)))
+            let calls = try await store.events(after: 0, limit: 100).filter { $0.type == .ticketCalled }.map { Int($0.seq) }
+            let said = try await page.run("return window.PanggilDebug.sounds.filter(function (s) { return s.ok; }).map(function (s) { return s.id; });") as? [Int]
+            #expect(said == calls)
+            #expect(try await !page.isVisible("#emergency"))
+            await page.close()
+        }
+    }
+
     @Test func aSpeakerDisplayAsksForATouchBeforeItPlays() async throws {
         var harness = try Harness(site: Self.site)
         harness.voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)

@@ -32,6 +32,7 @@
   const DEBUG_LIMIT = 1000;         // cap of every PanggilDebug array
   const HIGHLIGHT_MS = 6000;        // how long a new call stays highlighted
   const SOUND_MAX_AGE_MS = 120000;  // calls older than this (server time) are not played
+  const EMERGENCY_GAP_MS = 2000;    // least silence between two sayings of an emergency
   const PAGE_MS = 10000;            // slow pagination of long counter/service lists
   const RETRY_MAX_MS = 30000;
   const WATCHDOG_SILENT_MS = 60000;      // no message and not OPEN for this long: reopen
@@ -574,7 +575,7 @@
 
   function debug() {
     if (!root.PanggilDebug) {
-      root.PanggilDebug = { state: null, status: 'connecting', lastEventId: null, events: [], shown: [], sounds: [] };
+      root.PanggilDebug = { state: null, status: 'connecting', lastEventId: null, events: [], shown: [], sounds: [], emergencyPlays: [] };
     }
     return root.PanggilDebug;
   }
@@ -996,18 +997,27 @@
     return 'data:audio/wav;base64,' + root.btoa(binary);
   }
 
+  /**
+   * A speaker display's sound, as the hall's loudspeakers do it: calls and spoken notices in order, one
+   * at a time; an emergency cuts in at once and is said every `repeatSeconds` until it ends, the calls
+   * meanwhile held back, then said (if not too old) or dropped as the site's `emergency` settings say.
+   */
   const sound = {
     enabled: false,
-    queue: [],
-    playing: null,
+    queue: [],            // calls and spoken notices waiting: {seq, at, kind, held}
+    playing: null,        // {stop(), emergency} of the audio playing, one at a time
     blocked: false,
     seen: {},
+    emergencies: [],      // going on, oldest first: {id, seq (null: no sound known), next}
+    settings: { repeatSeconds: 30, heldCalls: 'play', heldCallMaxAgeSeconds: 300 },
+    timer: null,
 
     init: function () {
       this.enabled = true;
       const prompt = $('sound-prompt');
       const self = this;
       if (prompt) prompt.addEventListener('click', function () { self.unlock(); });
+      fetchJson('/api/site').then(function (site) { self.configure(site && site.emergency); }, function () { /* defaults */ });
       // Probe: a kiosk started with an autoplay policy that allows sound never sees the prompt.
       try {
         const probe = new root.Audio(silentWav());
@@ -1018,6 +1028,17 @@
           });
         }
       } catch (e) { /* no audio at all */ }
+    },
+
+    /** The site's `emergency` settings (`GET /api/site`); what is missing keeps its default. */
+    configure: function (emergency) {
+      if (!emergency) return;
+      const s = this.settings;
+      if (typeof emergency.repeatSeconds === 'number' && emergency.repeatSeconds > 0) s.repeatSeconds = emergency.repeatSeconds;
+      if (emergency.heldCalls === 'play' || emergency.heldCalls === 'drop') s.heldCalls = emergency.heldCalls;
+      if (typeof emergency.heldCallMaxAgeSeconds === 'number' && emergency.heldCallMaxAgeSeconds >= 0) {
+        s.heldCallMaxAgeSeconds = emergency.heldCallMaxAgeSeconds;
+      }
     },
 
     block: function () {
@@ -1037,43 +1058,150 @@
       this.pump();
     },
 
-    enqueue: function (seq, atMs) {
+    /** A call (`kind` 'call') or spoken notice ('notice') to say, by the seq of its event. */
+    enqueue: function (seq, atMs, kind) {
       if (!this.enabled || seq === undefined || seq === null) return;
       const key = String(seq);
       if (this.seen[key]) return;
       this.seen[key] = true;
-      this.queue.push({ seq: seq, at: atMs });
+      this.queue.push({ seq: seq, at: atMs, kind: kind || 'call', held: false });
       this.pump();
     },
 
-    pump: function () {
-      if (this.playing || this.blocked || !this.queue.length) return;
+    /** An emergency began (again, after a reconnect: no change); `seq` is its `broadcast.started` event. */
+    startEmergency: function (id, seq) {
+      let emergency = this.emergencies.filter(function (e) { return sameId(e.id, id); })[0];
+      if (!emergency) {
+        emergency = { id: id, seq: null, next: 0 };
+        this.emergencies.push(emergency);
+      }
+      if (emergency.seq === null && typeof seq === 'number') emergency.seq = seq;
+      this.reconsider();
+    },
+
+    endEmergency: function (id) {
+      const left = this.emergencies.filter(function (e) { return !sameId(e.id, id); });
+      if (left.length === this.emergencies.length) return;
+      this.emergencies = left;
+      if (!left.length) {
+        // The calls it held back (the one it cut off too): said in order, or dropped.
+        const drop = this.settings.heldCalls === 'drop';
+        this.queue.forEach(function (item) {
+          item.held = true;
+          if (drop) capPush(debug().sounds, { id: item.seq, kind: item.kind, startedAt: null, endedAt: null, ok: false, skipped: 'held' });
+        });
+        if (drop) this.queue = [];
+      }
+      this.reconsider();
+    },
+
+    /** A snapshot's emergencies: those it no longer lists ended while the stream was away. */
+    syncEmergencies: function (list) {
       const self = this;
+      list.forEach(function (b) { self.startEmergency(b.id, b.startedEvent); });
+      this.emergencies.filter(function (e) {
+        return !list.some(function (b) { return sameId(b.id, e.id); });
+      }).forEach(function (e) { self.endEmergency(e.id); });
+    },
+
+    /** The emergency to sound: the newest whose audio is known. */
+    loudest: function () {
+      for (let i = this.emergencies.length - 1; i >= 0; i--) if (this.emergencies[i].seq !== null) return this.emergencies[i];
+      return null;
+    },
+
+    /** Stops what plays if it is no longer what the speaker should say; then goes on. */
+    reconsider: function () {
+      const p = this.playing;
+      if (p && (p.emergency ? p.emergency !== this.loudest() : this.emergencies.length > 0)) p.stop();
+      else this.pump();
+    },
+
+    pump: function () {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      if (this.playing || this.blocked) return;
+      if (this.emergencies.length) {
+        // Calls wait; the emergency is said when its time comes.
+        const emergency = this.loudest();
+        if (!emergency) return;
+        const wait = emergency.next - monotonicNow();
+        if (wait > 0) this.timer = setTimeout(this.pump.bind(this), wait);
+        else this.sayEmergency(emergency);
+        return;
+      }
+      if (!this.queue.length) return;
       const item = this.queue[0];
       const now = serverClock.now();
-      if (now !== null && typeof item.at === 'number' && now - item.at > SOUND_MAX_AGE_MS) {
-        // Waited too long (audio was blocked): a stale call would only mislead.
+      const maxAge = item.held ? this.settings.heldCallMaxAgeSeconds * 1000 : SOUND_MAX_AGE_MS;
+      if (now !== null && typeof item.at === 'number' && now - item.at > maxAge) {
+        // Waited too long (audio was blocked, or an emergency held it): a stale call would only mislead.
         this.queue.shift();
-        capPush(debug().sounds, { id: item.seq, startedAt: null, endedAt: null, ok: false, skipped: 'stale' });
+        capPush(debug().sounds, { id: item.seq, kind: item.kind, startedAt: null, endedAt: null, ok: false, skipped: 'stale' });
         this.pump();
         return;
       }
-      const audio = new root.Audio('/api/announcements/' + encodeURIComponent(item.seq) + '.wav');
-      const entry = { id: item.seq, startedAt: null, endedAt: null, ok: false };
-      let finished = false;
-      let guard = null;
-      this.playing = { item: item, audio: audio };
-      function finish(ok) {
-        if (finished) return;
-        finished = true;
-        if (guard) clearTimeout(guard);
+      this.sayCall(item);
+    },
+
+    /** The call at the head of the queue, into `PanggilDebug.sounds`; cut off, it stays at the head. */
+    sayCall: function (item) {
+      const self = this;
+      const entry = { id: item.seq, kind: item.kind, startedAt: null, endedAt: null, ok: false };
+      this.play(item.seq, function () {
+        entry.startedAt = Date.now();
+        capPush(debug().sounds, entry);
+      }, function (ok, cut) {
         entry.endedAt = Date.now();
         entry.ok = ok;
         if (entry.startedAt === null) entry.startedAt = entry.endedAt;
         if (debug().sounds.indexOf(entry) < 0) capPush(debug().sounds, entry);
+        if (cut) entry.interrupted = true;
+        else if (self.queue[0] === item) self.queue.shift();
+      });
+    },
+
+    /** One saying of an emergency, into `PanggilDebug.emergencyPlays`; the next `repeatSeconds` after its start. */
+    sayEmergency: function (emergency) {
+      const self = this;
+      const entry = { seq: emergency.seq, startedAt: null, endedAt: null, ok: false };
+      let began = null;
+      const current = this.play(emergency.seq, function () {
+        began = monotonicNow();
+        entry.startedAt = Date.now();
+        capPush(debug().emergencyPlays, entry);
+      }, function (ok) {
+        entry.endedAt = Date.now();
+        entry.ok = ok;
+        // At least a short silence between two sayings, however long the message (or after a failure).
+        const now = monotonicNow();
+        emergency.next = Math.max(began === null ? now : began + self.settings.repeatSeconds * 1000, now + EMERGENCY_GAP_MS);
+      });
+      current.emergency = emergency;
+    },
+
+    /**
+     * Plays announcement `seq` as `this.playing`: `started()` once it is heard, `done(ok, cut)` once it
+     * ended, failed or was stopped (`cut`), then the next thing. Refused autoplay calls neither: the
+     * prompt asks for a tap, and the same thing is tried again after it.
+     */
+    play: function (seq, started, done) {
+      const self = this;
+      const audio = new root.Audio('/api/announcements/' + encodeURIComponent(seq) + '.wav');
+      const current = { emergency: null, stop: function () { finish(false, true); } };
+      let finished = false;
+      let guard = null;
+      this.playing = current;
+      function settle() {
+        finished = true;
+        if (guard) clearTimeout(guard);
         try { audio.pause(); } catch (e) { /* ignore */ }
-        if (self.queue[0] === item) self.queue.shift();
-        self.playing = null;
+        if (self.playing === current) self.playing = null;
+      }
+      function finish(ok, cut) {
+        if (finished) return;
+        settle();
+        done(ok, cut === true);
         self.pump();
       }
       function arm(ms) {
@@ -1086,34 +1214,29 @@
         if (isFinite(audio.duration) && audio.duration > 0) arm(audio.duration * 1000 + 5000);
       });
       arm(20000);
-      let started;
+      let playing;
       try {
-        started = audio.play();
+        playing = audio.play();
       } catch (e) {
         finish(false);
-        return;
+        return current;
       }
-      if (started && typeof started.then === 'function') {
-        started.then(function () {
-          if (finished) return;
-          entry.startedAt = Date.now();
-          capPush(debug().sounds, entry);
+      if (playing && typeof playing.then === 'function') {
+        playing.then(function () {
+          if (!finished) started();
         }, function (err) {
           if (finished) return;
           if (err && err.name === 'NotAllowedError') {
-            // Keep the call at the head of the queue until someone taps the prompt.
-            finished = true;
-            if (guard) clearTimeout(guard);
-            self.playing = null;
+            settle();
             self.block();
           } else {
             finish(false);
           }
         });
       } else {
-        entry.startedAt = Date.now();
-        capPush(debug().sounds, entry);
+        started();
       }
+      return current;
     }
   };
 
@@ -1455,12 +1578,14 @@
     board.state = reduce(board.state, type, data);
     dbg.state = board.state;
     renderBoard();
+    let atMs = Date.parse(data.at);
+    if (isNaN(atMs)) {
+      const parsed = parseTime(data.at);
+      atMs = parsed ? parsed.ms : null;
+    }
+    const now = serverClock.now();
+    const fresh = atMs !== null && (now === null || now - atMs < SOUND_MAX_AGE_MS);
     if (type === 'ticket.called' || type === 'ticket.recalled') {
-      let atMs = Date.parse(data.at);
-      if (isNaN(atMs)) {
-        const parsed = parseTime(data.at);
-        atMs = parsed ? parsed.ms : null;
-      }
       capPush(dbg.shown, { seq: data.seq, at: atMs, shownAt: Date.now() });
       const after = latestCall(board.state);
       if (board.layout === 'counter') {
@@ -1468,10 +1593,19 @@
       } else if (after && after !== before) {
         highlight();
       }
-      if (sound.enabled && counterInScope(data.counter)) {
-        const now = serverClock.now();
-        if (atMs !== null && (now === null || now - atMs < SOUND_MAX_AGE_MS)) sound.enqueue(data.seq, atMs);
-      }
+      if (sound.enabled && counterInScope(data.counter) && fresh) sound.enqueue(data.seq, atMs, 'call');
+    }
+    if (!sound.enabled) return;
+    if (type === 'snapshot') sound.syncEmergencies(activeBroadcasts(board.state, 'emergency'));
+    const b = data.broadcast;
+    if (!b || (type !== 'broadcast.started' && type !== 'broadcast.ended')) return;
+    // A spoken broadcast's audio is the announcement of its `broadcast.started` event.
+    const seq = typeof data.seq === 'number' ? data.seq : b.startedEvent;
+    if (b.kind === 'emergency') {
+      if (type === 'broadcast.started') sound.startEmergency(b.id, seq);
+      else sound.endEmergency(b.id);
+    } else if (type === 'broadcast.started' && b.spoken === true && fresh) {
+      sound.enqueue(seq, atMs, 'notice');
     }
   }
 
