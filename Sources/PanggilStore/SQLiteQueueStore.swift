@@ -491,7 +491,7 @@ public final class SQLiteQueueStore: QueueStore {
                                                     isRecall: event.type == .ticketRecalled), at: 0)
             }
             board.recentCalls = Array(board.recentCalls.prefix(Board.recentCallLimit))
-            board.broadcasts = try Row.fetchAll(db, sql: "SELECT * FROM broadcasts WHERE ended_at IS NULL AND scheduled = 0 ORDER BY id")
+            board.broadcasts = try Row.fetchAll(db, sql: "SELECT * FROM broadcasts WHERE ended_at IS NULL AND scheduled = 0 ORDER BY started_event, id")
                 .compactMap { row in readable { try Broadcast(row: row) } }
             return board
         }

@@ -318,19 +318,28 @@ public actor Announcer {
         let task = Task { try await output.play(audio, sink: sink == Self.defaultSink ? nil : sink, volume: volume) }
         playing[sink] = (request, task)
         let began = ContinuousClock.now
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(audio.seconds) + settings.stallMargin)
+            stalled.insert(sink)
+            task.cancel()
+        }
         let result = await task.result
+        watchdog.cancel()
+        let wasStalled = stalled.remove(sink) != nil
         playing[sink] = nil
         let still = emergencies[sink]?.contains { $0.broadcast == emergency.broadcast } ?? false
         switch result {
         case .success:
             report(.finished(request, .played, reason: nil))
+        case .failure where wasStalled:
+            report(.finished(request, .failed, reason: "PulseAudio tidak memutarnya sampai selesai (sink macet atau ditangguhkan). Dicoba lagi."))
         case .failure(let error) where error is CancellationError:
             report(.finished(request, .interrupted, reason: still ? "Diganti siaran darurat yang lebih baru." : "Siaran darurat diakhiri."))
         case .failure(let error):
             report(.finished(request, .failed, reason: "\(error) Dicoba lagi."))
         }
         guard still, let index = emergencies[sink]?.firstIndex(where: { $0.broadcast == emergency.broadcast }) else { return }
-        if case .failure = result {
+        if case .failure(let error) = result, wasStalled || !(error is CancellationError) {
             emergencies[sink]![index].next = .now + settings.retryDelay
         } else {
             emergencies[sink]![index].next = max(began + settings.emergencyRepeat, .now + settings.emergencyMinimumGap)

@@ -137,4 +137,36 @@ struct EmergencyBroadcastTests {
             #expect(!said.contains { $0.announcement?.zone == "z3" })
         }
     }
+
+    /// A notice posted with `spoken` is said once on its zones' loudspeakers, in turn with the calls, and
+    /// a notice without it is not said at all.
+    @Test func aSpokenNoticeIsSaidOnceInItsZones() async throws {
+        let espeak = try #require(EspeakProgram(), "espeak-ng is installed by the test command")
+        let daemon = try await PulseDaemon.start(sinks: ["zona_1", "zona_2", "zona_3"])
+        defer { daemon.stop() }
+        let output = SpokenCallTests.output(for: daemon)
+        defer { output.shutdown() }
+        let store = try SQLiteQueueStore(path: Fixtures.temporaryStorePath(), site: Self.site, clock: SystemClock())
+        let voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: espeak)
+        let hall = SpokenCallTests.Hall(daemon: daemon, output: output, store: store, voice: voice)
+        try await hall.run { client in
+            let zone3 = try daemon.record(sink: "zona_3")
+            let zone1 = try daemon.record(sink: "zona_1")
+            _ = try await client.send(.post, "/api/broadcasts", #"{"kind": "notice", "text": "Tanpa suara.", "zones": ["z3"]}"#)
+            let spoken = try await client.send(.post, "/api/broadcasts",
+                                               #"{"kind": "notice", "text": "Loket tiga buka pukul 13.00.", "zones": ["z3"], "spoken": true}"#)
+            let id = Int64(try #require(spoken["startedEvent"] as? Int))
+            let logged = try await hall.outcome(of: id)
+            #expect(logged.map(\.type) == [.announcementStarted, .announcementFinished])
+            #expect(logged.last?.announcement == AnnouncementRecord(id: id, zone: "z3", outcome: .played))
+            try await Task.sleep(for: .milliseconds(300))
+            let heard = await zone3.stop(), elsewhere = await zone1.stop()
+            let reference = try await hall.audio(of: id, client)
+            let match = try #require(AudioAnalysis.bestMatch(of: reference, in: heard))
+            #expect(match.coefficient > 0.9, "the notice as rendered: \(match)")
+            #expect(AudioAnalysis.peak(elsewhere) < SpokenCallTests.silence, "not in zone 1")
+            let said = try await store.events(after: 0, limit: 1_000).filter { $0.type == .announcementFinished }
+            #expect(said.count == 1, "the silent notice is not said")
+        }
+    }
 }

@@ -46,12 +46,20 @@ struct InvariantTests {
                 case 10: _ = try await store.transfer(ticket, to: service, by: staff)
                 case 11: _ = Bool.random(using: &random) ? try await store.requeue(ticket, by: staff) : try await store.cancel(ticket, by: staff)
                 case 12:
-                    if Bool.random(using: &random) {
+                    switch Int.random(in: 0...3, using: &random) {
+                    case 0, 1:
+                        // Now or a little later, until someone ends it or for a while.
                         let zones = [[], ["z1"], ["z2"], ["z1", "z2"], ["z9"]].randomElement(using: &random)!
-                        _ = try await store.startBroadcast(kind: Bool.random(using: &random) ? .notice : .emergency,
-                                                           text: "Pengumuman \(round)", zones: zones, by: staff)
-                    } else {
-                        _ = try await store.endBroadcast(Int64.random(in: 1...8, using: &random), by: staff)
+                        let now = clock.now()
+                        let startsAt = Bool.random(using: &random) ? nil : now.addingTimeInterval(Double.random(in: -30...120, using: &random))
+                        let until = Bool.random(using: &random) ? nil : now.addingTimeInterval(Double.random(in: -10...300, using: &random))
+                        _ = try await store.startBroadcast(BroadcastDraft(
+                            kind: Bool.random(using: &random) ? .notice : .emergency, text: "Pengumuman \(round)", zones: zones,
+                            startsAt: startsAt, until: until, spoken: Bool.random(using: &random)), by: staff)
+                    case 2:
+                        _ = try await store.endBroadcast(Int64.random(in: 1...12, using: &random), by: staff)
+                    default:
+                        _ = try await store.advanceBroadcasts()
                     }
                 default: _ = try await store.setCounter(counter, to: [CounterState.open, .open, .open, .paused, .closed].randomElement(using: &random)!, by: staff)
                 }

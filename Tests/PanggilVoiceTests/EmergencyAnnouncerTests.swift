@@ -81,6 +81,21 @@ struct EmergencyAnnouncerTests {
         #expect(try #require(output.played[0].ended) - ended < .seconds(2))
     }
 
+    @Test func anEmergencyStuckOnAWedgedSinkIsStoppedAndSaidAgain() async throws {
+        var settings = Announcer.Settings()
+        settings.stallMargin = .milliseconds(200)
+        settings.retryDelay = .milliseconds(20)
+        settings.emergencyRepeat = .seconds(60)
+        let log = log
+        let announcer = Announcer(output: output, speakers: ["z1": .init(sink: "sink1")], settings: settings, report: { log.record($0) })
+        let running = Task { await announcer.run() }
+        defer { running.cancel() }
+        output.stallNext(1)
+        await announcer.startEmergency(broadcast: 1, announcement: 10, zones: ["z1"])
+        await announcer.emergencyAudio(broadcast: 1, sound(100))
+        #expect(await log.wait(for: 4) == ["started 10", "failed 10", "started 10", "played 10"])
+    }
+
     @Test func callsMadeDuringAnEmergencyAreHeldThenSaidInOrder() async throws {
         let announcer = announcer(repeatEvery: .seconds(60))
         let running = Task { await announcer.run() }
