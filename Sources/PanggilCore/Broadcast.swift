@@ -36,6 +36,9 @@ public struct Broadcast: Sendable, Equatable {
     public var spoken: Bool
     /// Set when the schedule posted it.
     public var occasion: BroadcastOccasion?
+    /// For a break: the services it stops (empty: every service), so that a counter screen shows the
+    /// break only where it applies.
+    public var services: [String]
     /// The sequence number of its `broadcast.started` event; nil until it has started.
     public var startedEvent: Int64?
 
@@ -43,7 +46,8 @@ public struct Broadcast: Sendable, Equatable {
     public static let maxTextLength = 500
 
     public init(id: Int64, kind: BroadcastKind, text: String, english: String? = nil, zones: [String], startedAt: Date,
-                until: Date? = nil, spoken: Bool = false, occasion: BroadcastOccasion? = nil, startedEvent: Int64? = nil) {
+                until: Date? = nil, spoken: Bool = false, occasion: BroadcastOccasion? = nil, services: [String] = [],
+                startedEvent: Int64? = nil) {
         self.id = id
         self.kind = kind
         self.text = text
@@ -53,6 +57,7 @@ public struct Broadcast: Sendable, Equatable {
         self.until = until
         self.spoken = spoken || kind == .emergency
         self.occasion = occasion
+        self.services = services
         self.startedEvent = startedEvent
     }
 
@@ -85,9 +90,10 @@ public struct BroadcastDraft: Sendable, Equatable {
     public var until: Date?
     public var spoken: Bool
     public var occasion: BroadcastOccasion?
+    public var services: [String]
 
     public init(kind: BroadcastKind, text: String, english: String? = nil, zones: [String] = [], startsAt: Date? = nil,
-                until: Date? = nil, spoken: Bool = false, occasion: BroadcastOccasion? = nil) {
+                until: Date? = nil, spoken: Bool = false, occasion: BroadcastOccasion? = nil, services: [String] = []) {
         self.kind = kind
         self.text = text
         self.english = english
@@ -96,5 +102,6 @@ public struct BroadcastDraft: Sendable, Equatable {
         self.until = until
         self.spoken = spoken
         self.occasion = occasion
+        self.services = services
     }
 }

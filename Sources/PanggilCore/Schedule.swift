@@ -9,7 +9,7 @@ public struct ScheduledBreak: Sendable, Equatable {
     public var time: TimeRange
     /// The services it stops; empty means every service.
     public var services: [String]
-    /// Said on the loudspeakers when it begins.
+    /// Said on the loudspeakers when it begins (it is shown on the screens either way).
     public var announce: Bool
 
     public init(name: String, days: Set<Weekday>, time: TimeRange, services: [String] = [], announce: Bool = true) {
@@ -72,7 +72,8 @@ extension Site {
     }
 
     /// The notices the schedule posts by itself whose start falls in `(after, through]`: a break as it
-    /// begins, and the hall's closing a few minutes ahead. Each lasts until the break or the day ends.
+    /// begins (said aloud when it is to be announced), and the hall's closing a few minutes ahead. Each
+    /// lasts until the break or the day ends.
     public func scheduleNotices(after: Date, through: Date) -> [BroadcastDraft] {
         guard after < through else { return [] }
         var drafts: [BroadcastDraft] = []
@@ -82,7 +83,7 @@ extension Site {
         while day <= through {
             let moment = LocalMoment(day, in: timeZone)
             if holiday(on: moment.date) == nil {
-                for pause in breaks where pause.announce && pause.days.contains(moment.weekday) {
+                for pause in breaks where pause.days.contains(moment.weekday) {
                     let start = at(pause.time.start, on: day, calendar)
                     guard after < start, start <= through else { continue }
                     drafts.append(breakNotice(pause, startsAt: start, until: at(pause.time.end, on: day, calendar)))
@@ -118,7 +119,7 @@ extension Site {
             english: languages.contains("en")
                 ? "Attention please. \(whomEnglish) is on a break (\(pause.name)) from \(pause.time.start) until \(pause.time.end). Thank you for your patience."
                 : nil,
-            zones: zones, startsAt: startsAt, until: until, spoken: true, occasion: .scheduledBreak)
+            zones: zones, startsAt: startsAt, until: until, spoken: pause.announce, occasion: .scheduledBreak, services: pause.services)
     }
 
     private func closingNotice(at closing: TimeOfDay, minutes: Int, startsAt: Date, until: Date) -> BroadcastDraft {

@@ -52,7 +52,11 @@ struct AnnouncementAPI: Sendable {
             throw APIError(.notFound, "announcement_not_found", "Tidak ada pengumuman dengan nomor \(id).")
         }
         if event.type == .broadcastStarted, let broadcast = event.broadcast, broadcast.spoken {
-            return try voice.render(broadcast: broadcast)
+            do {
+                return try voice.render(broadcast: broadcast)
+            } catch {
+                throw APIError(.serviceUnavailable, "speech_unavailable", "Siaran ini tidak bisa diucapkan di server: \(error).")
+            }
         }
         guard let rendered = try voice.render(call: event) else {
             throw APIError(.notFound, "announcement_not_found", "Tidak ada panggilan atau siaran bersuara dengan nomor pengumuman \(id).")

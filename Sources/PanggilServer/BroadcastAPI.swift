@@ -61,6 +61,8 @@ struct BroadcastAPI: Sendable {
             }
             draft.kind = kind
         }
+        // A template's English says the template's words: with other words it would say something else.
+        if body.text != nil, body.textEn == nil { draft.english = nil }
         draft.text = body.text ?? draft.text
         draft.english = body.textEn ?? draft.english
         draft.zones = body.zones ?? []

@@ -30,7 +30,11 @@ final class BroadcastScheduler: ServiceLifecycle.Service, Sendable {
     /// Does what is due in `(last, now]` and returns `now`.
     func tick(after last: Date) async -> Date {
         let now = store.clock.now()
-        for draft in store.site.scheduleNotices(after: last, through: now) {
+        // A machine that slept, or a clock set forward, would otherwise post every notice it skipped,
+        // to be said late; like a restart, a jump starts the schedule afresh from now.
+        let jumped = now.timeIntervalSince(last) > max(60, 5 * Double(check.components.seconds))
+        if jumped { logger.info("the clock moved ahead; notices due meanwhile are skipped", metadata: ["from": "\(last)", "to": "\(now)"]) }
+        for draft in jumped ? [] : store.site.scheduleNotices(after: last, through: now) {
             do {
                 _ = try await store.startBroadcast(draft, by: .system)
             } catch {

@@ -66,6 +66,9 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
 
     private func announce(_ event: QueueEvent) async {
         if let broadcast = event.broadcast {
+            // One whose window passed while the server was down is started and ended in one go, for
+            // the log's sake; it is not for the loudspeakers.
+            if event.type == .broadcastStarted, let until = broadcast.until, until <= event.at { return }
             switch (event.type, broadcast.kind) {
             case (.broadcastStarted, .emergency): await sound(broadcast, announcement: event.seq)
             case (.broadcastEnded, .emergency): await announcer.endEmergency(broadcast: broadcast.id)

@@ -205,6 +205,8 @@ struct BroadcastJSON: Codable, Equatable {
     var until: String?
     var spoken: Bool
     var occasion: String?
+    /// For a break: the services it stops; empty: every service.
+    var services: [String]
     var status: String
     /// The id of its `broadcast.started` event: a spoken one's audio is `/api/announcements/{id}.wav`.
     var startedEvent: Int64?
@@ -219,6 +221,7 @@ struct BroadcastJSON: Codable, Equatable {
         until = broadcast.until.map(time.callAsFunction)
         spoken = broadcast.spoken
         occasion = broadcast.occasion?.rawValue
+        services = broadcast.services
         self.status = status
         startedEvent = broadcast.startedEvent
     }

@@ -82,15 +82,17 @@ extension Broadcast {
     init(row: Row) throws {
         let id: Int64 = row["id"]
         let zonesText: String = row["zones"]
+        let servicesText: String = row["services"]
         let occasionText: String? = row["occasion"]
         guard let kind = BroadcastKind(rawValue: row["kind"]),
-              let zones = try? JSONDecoder().decode([String].self, from: Data(zonesText.utf8)) else {
-            throw StoreCorruption("broadcast \(id) has kind '\(row["kind"] ?? "")' or zones '\(zonesText)'")
+              let zones = try? JSONDecoder().decode([String].self, from: Data(zonesText.utf8)),
+              let services = try? JSONDecoder().decode([String].self, from: Data(servicesText.utf8)) else {
+            throw StoreCorruption("broadcast \(id) has kind '\(row["kind"] ?? "")', zones '\(zonesText)' or services '\(servicesText)'")
         }
         let until: Int64? = row["until"]
         self.init(id: id, kind: kind, text: row["text"], english: row["text_en"], zones: zones,
                   startedAt: Date(millis: row["started_at"]), until: until.map(Date.init(millis:)), spoken: row["spoken"],
-                  occasion: occasionText.flatMap(BroadcastOccasion.init), startedEvent: row["started_event"])
+                  occasion: occasionText.flatMap(BroadcastOccasion.init), services: services, startedEvent: row["started_event"])
     }
 
     /// Logs its start and remembers where, so that a server restarted mid-emergency can name it.
@@ -102,10 +104,10 @@ extension Broadcast {
 
     func insert(_ db: Database, by actor: EventActor, scheduled: Bool) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO broadcasts (kind, text, text_en, zones, started_at, started_by, until, spoken, occasion, scheduled)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [kind.rawValue, text, english, "[" + zones.map(EventData.quoted).joined(separator: ",") + "]",
-                             startedAt.millis, actor.rawValue, until?.millis, spoken, occasion?.rawValue, scheduled])
+            INSERT INTO broadcasts (kind, text, text_en, zones, started_at, started_by, until, spoken, occasion, scheduled, services)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [kind.rawValue, text, english, EventData.list(zones), startedAt.millis, actor.rawValue, until?.millis,
+                             spoken, occasion?.rawValue, scheduled, EventData.list(services)])
         return db.lastInsertedRowID
     }
 }
@@ -132,10 +134,11 @@ struct EventData: Codable {
     var until: Int64?
     var spoken: Bool?
     var occasion: String?
+    var services: [String]?
 
     enum CodingKeys: String, CodingKey {
         case prefix, number, service, priority, announcement, zone, outcome, reason, broadcast, kind, text, zones
-        case until, spoken, occasion
+        case until, spoken, occasion, services
         case startedAt = "started_at"
         case textEn = "text_en"
         case ticketDay = "ticket_day"
@@ -184,7 +187,8 @@ extension QueueEvent {
             }
             broadcast = Broadcast(id: id, kind: kind, text: text, english: data.textEn, zones: data.zones ?? [],
                                   startedAt: Date(millis: startedAt), until: data.until.map(Date.init(millis:)),
-                                  spoken: data.spoken ?? false, occasion: data.occasion.flatMap(BroadcastOccasion.init))
+                                  spoken: data.spoken ?? false, occasion: data.occasion.flatMap(BroadcastOccasion.init),
+                                  services: data.services ?? [])
         }
         self.init(seq: seq, at: Date(millis: row["at"]), day: day, type: type, actor: EventActor(row["actor"]),
                   ticket: ticket, counter: row["counter"], counterState: data.counterState.flatMap(CounterState.init),
@@ -211,7 +215,8 @@ extension QueueEvent {
                              outcome: announcement?.outcome?.rawValue, reason: announcement?.reason,
                              broadcast: broadcast?.id, kind: broadcast?.kind.rawValue, text: broadcast?.text,
                              zones: broadcast?.zones, startedAt: broadcast?.startedAt.millis, textEn: broadcast?.english,
-                             until: broadcast?.until?.millis, spoken: broadcast.map(\.spoken), occasion: broadcast?.occasion?.rawValue)
+                             until: broadcast?.until?.millis, spoken: broadcast.map(\.spoken), occasion: broadcast?.occasion?.rawValue,
+                             services: broadcast.flatMap { $0.services.isEmpty ? nil : $0.services })
         let json = data.json
         try db.cachedStatement(sql: """
             INSERT INTO events (at, day, type, actor, ticket_id, counter, data) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -242,6 +247,7 @@ extension EventData {
         add("priority", priority.map { $0 ? "true" : "false" })
         add("reason", reason.map(Self.quoted))
         add("service", service.map(Self.quoted))
+        add("services", services.map(Self.list))
         add("spoken", spoken.map { $0 ? "true" : "false" })
         add("started_at", startedAt.map(String.init))
         add("text", text.map(Self.quoted))
@@ -249,8 +255,12 @@ extension EventData {
         add("ticket_day", ticketDay.map(Self.quoted))
         add("until", until.map(String.init))
         add("zone", zone.map(Self.quoted))
-        add("zones", zones.map { "[" + $0.map(Self.quoted).joined(separator: ",") + "]" })
+        add("zones", zones.map(Self.list))
         return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func list(_ texts: [String]) -> String {
+        "[" + texts.map(quoted).joined(separator: ",") + "]"
     }
 
     static func quoted(_ text: String) -> String {

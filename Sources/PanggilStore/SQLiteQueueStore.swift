@@ -275,7 +275,7 @@ public final class SQLiteQueueStore: QueueStore {
                 throw QueueError(.invalidBroadcast, "Waktu selesai siaran harus setelah waktu mulainya.")
             }
             var broadcast = Broadcast(id: 0, kind: draft.kind, text: text, english: english, zones: zones, startedAt: start,
-                                      until: draft.until, spoken: draft.spoken, occasion: draft.occasion)
+                                      until: draft.until, spoken: draft.spoken, occasion: draft.occasion, services: draft.services)
             let later = start > now
             broadcast.id = try broadcast.insert(db, by: actor, scheduled: later)
             if later { return (broadcast, nil) }
@@ -288,8 +288,9 @@ public final class SQLiteQueueStore: QueueStore {
     private static func broadcastText(_ raw: String, label: String) throws -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw QueueError(.invalidBroadcast, "\(label) kosong.") }
-        guard text.count <= Broadcast.maxTextLength else {
-            throw QueueError(.invalidBroadcast, "\(label) terlalu panjang (\(text.count) huruf; paling banyak \(Broadcast.maxTextLength)).")
+        // Counted as the database counts (code points), so that nothing the check admits is refused by it.
+        guard text.unicodeScalars.count <= Broadcast.maxTextLength else {
+            throw QueueError(.invalidBroadcast, "\(label) terlalu panjang (\(text.unicodeScalars.count) huruf; paling banyak \(Broadcast.maxTextLength)).")
         }
         return text
     }

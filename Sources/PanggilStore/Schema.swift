@@ -181,7 +181,7 @@ enum Schema {
         migrator.registerMigration("v5: broadcast windows") { db in
             // A broadcast can be posted ahead (`scheduled` = 1 until the server starts it), end by itself
             // (`until`), be said once on the loudspeakers (`spoken`), carry an English text, and name
-            // the part of the schedule that posted it (`occasion`); `started_event` is its `broadcast.started`.
+            // the part of the schedule that posted it (`occasion`); `started_event` is its `broadcast.started`; `services` are those a break stops.
             try db.execute(sql: """
                 ALTER TABLE broadcasts ADD COLUMN text_en TEXT CHECK (text_en IS NULL OR length(trim(text_en)) BETWEEN 1 AND 500);
                 ALTER TABLE broadcasts ADD COLUMN until INTEGER CHECK (until IS NULL OR (typeof(until) = 'integer' AND until > started_at));
@@ -189,6 +189,8 @@ enum Schema {
                 ALTER TABLE broadcasts ADD COLUMN occasion TEXT CHECK (occasion IS NULL OR occasion IN ('break', 'closing'));
                 ALTER TABLE broadcasts ADD COLUMN scheduled INTEGER NOT NULL DEFAULT 0 CHECK (scheduled IN (0, 1));
                 ALTER TABLE broadcasts ADD COLUMN started_event INTEGER;
+                ALTER TABLE broadcasts ADD COLUMN services TEXT NOT NULL DEFAULT '[]'
+                    CHECK (json_valid(services) AND json_type(services) = 'array');
                 """)
         }
         return migrator

@@ -118,6 +118,8 @@ public actor Announcer {
         var zone: String
         var audio: PCM?
         var next: ContinuousClock.Instant = .now
+        /// Failed sayings in a row: the retries back off so that a missing sink does not fill the log.
+        var failures = 0
     }
 
     /// `speakers` maps zone ids to their loudspeakers; `report` is called on the announcer's executor,
@@ -232,21 +234,25 @@ public actor Announcer {
     }
 
     private func releaseHeldCalls(_ sink: String) {
-        let now = ContinuousClock.now
-        var kept: [AnnouncementRequest] = []
-        for var request in queues[sink] ?? [] {
-            switch settings.heldCalls {
-            case .drop:
-                report(.finished(request, .dropped, reason: "Tidak diumumkan: tertahan oleh siaran darurat (pengaturan: dibuang)."))
-            case .play where now - request.requestedAt > settings.heldCallMaxAge:
-                report(.finished(request, .dropped,
-                                 reason: "Tidak diumumkan: tertahan oleh siaran darurat lebih dari \(Self.seconds(settings.heldCallMaxAge)) detik."))
-            case .play:
-                request.heldAgeLimit = settings.heldCallMaxAge
-                kept.append(request)
-            }
+        queues[sink] = (queues[sink] ?? []).compactMap(held)
+    }
+
+    /// A call an emergency held back, once it is over: kept (with the longer age limit) or dropped,
+    /// as `heldCalls` says; a drop is reported.
+    private func held(_ request: AnnouncementRequest) -> AnnouncementRequest? {
+        switch settings.heldCalls {
+        case .drop:
+            report(.finished(request, .dropped, reason: "Tidak diumumkan: tertahan oleh siaran darurat (pengaturan: dibuang)."))
+            return nil
+        case .play where ContinuousClock.now - request.requestedAt > settings.heldCallMaxAge:
+            report(.finished(request, .dropped,
+                             reason: "Tidak diumumkan: tertahan oleh siaran darurat lebih dari \(Self.seconds(settings.heldCallMaxAge)) detik."))
+            return nil
+        case .play:
+            var kept = request
+            kept.heldAgeLimit = settings.heldCallMaxAge
+            return kept
         }
-        queues[sink] = kept
     }
 
     private func serve(_ sink: String) async {
@@ -268,7 +274,8 @@ public actor Announcer {
                 continue
             }
             guard output.status.isConnected else {
-                try? await Task.sleep(for: settings.reconnectCheck)
+                // Woken early by an emergency, which must not wait for the sound server's check.
+                await waitForChange(sink, upTo: settings.reconnectCheck)
                 continue
             }
             queues[sink]!.removeFirst()
@@ -291,14 +298,20 @@ public actor Announcer {
             case .success:
                 report(.finished(next, .played, reason: nil))
             case .failure where wasStalled:
-                await retry(next, after: "PulseAudio tidak memutarnya sampai selesai (sink macet atau ditangguhkan).")
+                await retry(next, on: sink, after: "PulseAudio tidak memutarnya sampai selesai (sink macet atau ditangguhkan).")
             case .failure(let error) where error is CancellationError:
                 report(.finished(next, .interrupted, reason: "Terpotong oleh siaran darurat; diulang setelahnya bila belum kedaluwarsa."))
-                putBack(next)
+                // The emergency may already be over (one that ended as it began): the held-call rule
+                // then applies to this call now, as it did to the others.
+                if emergencies[sink]?.isEmpty ?? true {
+                    if let kept = held(next) { putBack(kept) }
+                } else {
+                    putBack(next)
+                }
             case .failure(let error):
                 // A missing sink is retried too: after a restart of the sound server, or a speaker plugged
                 // back in, the sink can appear a moment after the connection.
-                await retry(next, after: "\(error)")
+                await retry(next, on: sink, after: "\(error)")
             }
         }
     }
@@ -340,8 +353,12 @@ public actor Announcer {
         }
         guard still, let index = emergencies[sink]?.firstIndex(where: { $0.broadcast == emergency.broadcast }) else { return }
         if case .failure(let error) = result, wasStalled || !(error is CancellationError) {
-            emergencies[sink]![index].next = .now + settings.retryDelay
+            let failures = emergencies[sink]![index].failures + 1
+            emergencies[sink]![index].failures = failures
+            let backoff = settings.retryDelay * (1 << min(failures - 1, 10))
+            emergencies[sink]![index].next = .now + min(backoff, settings.emergencyRepeat)
         } else {
+            emergencies[sink]![index].failures = 0
             emergencies[sink]![index].next = max(began + settings.emergencyRepeat, .now + settings.emergencyMinimumGap)
         }
     }
@@ -365,7 +382,7 @@ public actor Announcer {
     }
 
     /// Logs a failed attempt and, unless the request has failed too often, tries it again shortly.
-    private func retry(_ request: AnnouncementRequest, after reason: String) async {
+    private func retry(_ request: AnnouncementRequest, on sink: String, after reason: String) async {
         var request = request
         request.failures += 1
         guard request.failures < settings.maxFailures else {
@@ -374,7 +391,7 @@ public actor Announcer {
         }
         report(.finished(request, .failed, reason: reason))
         putBack(request)
-        try? await Task.sleep(for: settings.retryDelay)
+        await waitForChange(sink, upTo: settings.retryDelay)
     }
 
     /// Back at the front of the requests of its urgency, to be played (again) as soon as possible;

@@ -41,15 +41,20 @@ struct StartBroadcast: AsyncParsableCommand {
                 }
                 draft = try found.draft(values)
             } else {
-                guard let text else { throw ValidationError("Pilih --template, atau beri --kind dan --text.") }
+                // No default kind: an alarm typed without it must not quietly become a running line.
+                guard let text, kind != nil else { throw ValidationError("Pilih --template, atau beri --kind (notice atau emergency) dan --text.") }
                 draft = BroadcastDraft(kind: .notice, text: text)
             }
             if let kind {
                 guard let value = BroadcastKind(rawValue: kind) else { throw ValidationError("--kind harus notice atau emergency, bukan '\(kind)'.") }
                 draft.kind = value
             }
-            if let text { draft.text = text }
-            if let textEn { draft.english = textEn }
+            if let text {
+                draft.text = text
+                draft.english = textEn
+            } else if let textEn {
+                draft.english = textEn
+            }
             draft.zones = zone
             draft.spoken = spoken
             if let minutes {
@@ -77,10 +82,17 @@ struct EndBroadcast: AsyncParsableCommand {
             var ids = id
             if all { ids += try await store.board(day: store.today()).broadcasts.map(\.id) }
             guard !ids.isEmpty else { throw ValidationError("Sebutkan nomor siaran, atau --all.") }
+            // Every one is tried: one that ended by itself meanwhile must not leave an emergency on.
+            var failures: [String] = []
             for id in ids {
-                let ended = try await store.endBroadcast(id, by: cliActor)
-                print("Siaran #\(ended.id) diakhiri: \(ended.text)")
+                do {
+                    let ended = try await store.endBroadcast(id, by: cliActor)
+                    print("Siaran #\(ended.id) diakhiri: \(ended.text)")
+                } catch let error as QueueError {
+                    failures.append("#\(id): \(error.message)")
+                }
             }
+            if !failures.isEmpty { throw ValidationError("Tidak diakhiri: " + failures.joined(separator: "; ")) }
         }
     }
 }

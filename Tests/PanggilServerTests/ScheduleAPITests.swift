@@ -73,6 +73,9 @@ struct ScheduleAPITests {
             #expect(await display.wait { _ in broadcasts(display).count == 4 })
             #expect(try await client.send(.post, "/api/tickets", #"{"service": "B"}"#).status == .created)
 
+            // (A jump of the clock starts the schedule afresh, as a restart does: step up to the minute.)
+            harness.clock.set(Fixtures.wib("2026-12-04 14:44:59"))
+            try await Task.sleep(for: .milliseconds(300))
             harness.clock.set(Fixtures.wib("2026-12-04 14:45"))
             #expect(await display.wait { _ in broadcasts(display).count == 5 })
             #expect(broadcasts(display).last?.broadcast["occasion"] as? String == "closing")
@@ -97,6 +100,9 @@ struct ScheduleAPITests {
             #expect(filled["kind"] as? String == "notice")
             #expect((filled["text"] as? String)?.hasPrefix("Mohon maaf, loket 3 tutup sementara.") == true)
             #expect((filled["textEn"] as? String)?.hasPrefix("We are sorry, counter 3") == true)
+            // Reworded, a template does not keep its English, which would say something else.
+            let reworded = try await client.send(.post, "/api/broadcasts", #"{"template": "evakuasi", "text": "Kebakaran di lantai 2. Keluar lewat tangga timur."}"#)
+            #expect(reworded["kind"] as? String == "emergency" && reworded["textEn"] == nil)
             let evacuate = try await client.send(.post, "/api/broadcasts", #"{"template": "evakuasi"}"#)
             #expect(evacuate["kind"] as? String == "emergency" && evacuate["spoken"] as? Bool == true)
             let count = try await harness.eventCount()

@@ -52,8 +52,10 @@ struct ScheduleTests {
         #expect(closing.map(\.text) == ["Perhatian. Pelayanan hari ini berakhir pukul 15.00, 15 menit lagi. Terima kasih atas kunjungan Anda."])
         #expect(closing.first?.until == Fixtures.wib("2026-12-04 15:00") && closing.first?.occasion == .closing)
 
-        // Monday's meeting break is not announced (announce: false); a holiday announces nothing.
-        #expect(site.scheduleNotices(after: Fixtures.wib("2026-11-30 07:59"), through: Fixtures.wib("2026-11-30 08:01")).isEmpty)
+        // Monday's meeting break is shown but not said (announce: false), and only where service P is
+        // served (zone z2); a holiday announces nothing.
+        let meeting = site.scheduleNotices(after: Fixtures.wib("2026-11-30 07:59"), through: Fixtures.wib("2026-11-30 08:01"))
+        #expect(meeting.map(\.spoken) == [false] && meeting.first?.services == ["P"] && meeting.first?.zones == ["z2"])
         #expect(site.scheduleNotices(after: Fixtures.wib("2026-12-25 00:00"), through: Fixtures.wib("2026-12-25 23:59")).isEmpty)
         // A whole Friday, looked at in one go: the break and the closing, in order.
         let day = site.scheduleNotices(after: Fixtures.wib("2026-12-04 00:00"), through: Fixtures.wib("2026-12-04 23:59"))

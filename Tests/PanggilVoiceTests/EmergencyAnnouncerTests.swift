@@ -96,6 +96,22 @@ struct EmergencyAnnouncerTests {
         #expect(await log.wait(for: 4) == ["started 10", "failed 10", "started 10", "played 10"])
     }
 
+    @Test func anEmergencyOnAFailingSinkIsTriedAgainLessAndLessOften() async throws {
+        let announcer = announcer(repeatEvery: .seconds(60))
+        let running = Task { await announcer.run() }
+        defer { running.cancel() }
+        output.failNext(4)
+        let began = ContinuousClock.now
+        await announcer.startEmergency(broadcast: 1, announcement: 10, zones: ["z1"])
+        await announcer.emergencyAudio(broadcast: 1, sound(50))
+        let lines = await log.wait(for: 10)
+        #expect(lines == ["started 10", "failed 10", "started 10", "failed 10", "started 10", "failed 10",
+                          "started 10", "failed 10", "started 10", "played 10"])
+        // 20, 40, 80 and 160 ms apart (retryDelay doubling): at least 300 ms in all, not four quick tries.
+        let played = try #require(output.played.last)
+        #expect(played.started - began >= .milliseconds(300))
+    }
+
     @Test func callsMadeDuringAnEmergencyAreHeldThenSaidInOrder() async throws {
         let announcer = announcer(repeatEvery: .seconds(60))
         let running = Task { await announcer.run() }

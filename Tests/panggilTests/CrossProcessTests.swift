@@ -98,6 +98,8 @@ struct CommandLineTests {
         let directory = Fixtures.temporaryDirectory()
         let missing = try await panggil(["broadcast", "start", "--template", "loket-tutup"], in: directory)
         #expect(missing.status == 1 && missing.stderr.contains("perlu diisi: loket"))
+        let kindless = try await panggil(["broadcast", "start", "--text", "Kebakaran!"], in: directory)
+        #expect(kindless.status != 0 && kindless.stderr.contains("--kind"), "an alarm typed without its kind is not a running line")
         let started = try await panggil(["broadcast", "start", "--template", "evakuasi", "--zone", "lantai-1"], in: directory)
         #expect(started.status == 0, "\(started.stderr)")
         #expect(started.stdout.contains("Siaran #1 dimulai (darurat, lantai-1)"))

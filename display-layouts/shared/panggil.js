@@ -455,11 +455,16 @@
   }
 
   /**
-   * The break the schedule posted (a notice with `occasion: "break"`) that reaches this display, the
-   * newest if several; null when there is none. The server sends a display only its zones' broadcasts.
+   * The break the schedule posted (a notice with `occasion: "break"`) that reaches this display and
+   * stops one of `services` (a break without services stops all), the newest if several; null when
+   * there is none. The server sends a display only its zones' broadcasts.
    */
-  function activeBreak(state) {
-    const breaks = activeBroadcasts(state, 'notice').filter(function (b) { return b.occasion === 'break'; });
+  function activeBreak(state, services) {
+    const breaks = activeBroadcasts(state, 'notice').filter(function (b) {
+      if (b.occasion !== 'break') return false;
+      const stops = toArray(b.services);
+      return !stops.length || !services || toArray(services).some(function (code) { return stops.indexOf(code) >= 0; });
+    });
     return breaks.length ? breaks[breaks.length - 1] : null;
   }
 
@@ -1505,7 +1510,7 @@
     if (changed) fitWidth(ticketEl, 0.5);
     setHidden($('counter-priority'), !(counter.ticket && counter.ticket.priority));
     // A break the schedule posted shows instead of "Tutup" or "Silakan menunggu", with its text.
-    const pause = counter.ticket ? null : activeBreak(board.state);
+    const pause = counter.ticket ? null : activeBreak(board.state, counter.services);
     showCounterBreak(main, pause);
     let stateText;
     if (pause) stateText = t('paused');
@@ -1599,6 +1604,8 @@
     if (type === 'snapshot') sound.syncEmergencies(activeBroadcasts(board.state, 'emergency'));
     const b = data.broadcast;
     if (!b || (type !== 'broadcast.started' && type !== 'broadcast.ended')) return;
+    // One whose window passed while the server was down starts and ends at once: nothing to say.
+    if (type === 'broadcast.started' && b.until && Date.parse(b.until) <= atMs) return;
     // A spoken broadcast's audio is the announcement of its `broadcast.started` event.
     const seq = typeof data.seq === 'number' ? data.seq : b.startedEvent;
     if (b.kind === 'emergency') {
