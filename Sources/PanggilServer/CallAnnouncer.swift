@@ -100,7 +100,7 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         await announcer.startEmergency(broadcast: emergency.id, announcement: announcement, zones: emergency.zones)
         let audio: PCM
         do {
-            audio = try voice.render(broadcast: emergency)
+            audio = try await voice.synthesized(broadcast: emergency)
         } catch {
             logger.error("the emergency message could not be synthesised; sounding the alarm alone",
                          metadata: ["broadcast": "\(emergency.id)", "error": "\(error)"])
@@ -117,7 +117,7 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         let targets = zones.filter { zone in store.site.zone(zone).map { sinks.insert($0.sink).inserted } ?? false }
         let audio: PCM
         do {
-            audio = try voice.render(broadcast: notice)
+            audio = try await voice.synthesized(broadcast: notice)
         } catch {
             for zone in targets {
                 reporting.yield(.finished(AnnouncementRequest(id: event.seq, zone: zone, audio: PCM(sampleRate: VoicePack.sampleRate)),

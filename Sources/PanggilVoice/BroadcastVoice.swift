@@ -33,6 +33,16 @@ extension CallVoice {
     }
 }
 
+extension CallVoice {
+    /// `render(broadcast:)` on a thread of its own: espeak-ng is a child process that is waited for, a
+    /// tenth of a second or more, which must not hold one of the few threads the server's tasks share.
+    public func synthesized(broadcast: Broadcast) async throws -> PCM {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try self.render(broadcast: broadcast) }) }
+        }
+    }
+}
+
 /// The building's alarm: a two-tone "hi-lo" signal, three cycles, about 2.7 s.
 public enum Alarm {
     public static let high = 960.0

@@ -581,7 +581,9 @@ extension PulseDaemon.Recording {
     }
 }
 
-private func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+/// Runs slow synchronous work (a wait, an FFT over a long recording) on a thread of its own, so that
+/// it does not hold one of the few threads every concurrently running test shares.
+public func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
     }
