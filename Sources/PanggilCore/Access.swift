@@ -81,6 +81,8 @@ public enum Permission: Sendable, Equatable {
     case broadcast
     /// Add or change users and devices.
     case manageAccess
+    /// Read the daily and monthly reports (figures about staff's work, so not public).
+    case readReports
 }
 
 extension Principal {
@@ -95,7 +97,7 @@ extension Principal {
             case .admin:
                 return true
             case .supervisor:
-                return permission == .issueTicket
+                return permission == .issueTicket || permission == .readReports
             case .staff:
                 switch permission {
                 case .issueTicket:
@@ -106,7 +108,7 @@ extension Principal {
                     return user.counters.contains(counter)
                 case .ticket(nil, let service):
                     return user.counters.contains { site.counter($0)?.services.contains(service) ?? false }
-                case .broadcast, .manageAccess:
+                case .broadcast, .manageAccess, .readReports:
                     return false
                 }
             }

@@ -56,6 +56,8 @@ public protocol QueueStore: Sendable {
     func board(day: LocalDate) async throws -> Board
     /// Logged events after `seq`, in order, at most `limit`.
     func events(after seq: Int64, limit: Int) async throws -> [QueueEvent]
+    /// Every event of the local days `first` through `last`, in log order: what reports are made of.
+    func events(from first: LocalDate, through last: LocalDate) async throws -> [QueueEvent]
     /// Which event ids a reader can resume from: any id from `resumableFrom` (every later event is still
     /// in the log) to `latest`. An id outside belongs to pruned history or to another database.
     func logBounds() async throws -> LogBounds

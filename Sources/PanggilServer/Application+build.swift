@@ -77,6 +77,7 @@ func buildRouter(
     BroadcastAPI(store: store, board: board).register(on: router)
     AccessAPI(authenticator: authenticator, site: store.site).register(on: router)
     ConsoleAPI(store: store, board: board).register(on: router)
+    ReportsAPI(store: store).register(on: router)
     if let voice { AnnouncementAPI(store: store, voice: voice).register(on: router) }
     pages?.register(on: router)
     return router

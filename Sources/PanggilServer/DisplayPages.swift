@@ -43,6 +43,9 @@ struct DisplayPages: Sendable {
                 try await page("\(tool)/index.html", context: context)
             }
         }
+        router.get("admin/reports") { _, context in
+            try await page("reports/index.html", context: context)
+        }
         router.get("site/logo") { _, context in
             let file = logo ?? layouts?.appendingPathComponent("shared/logo.svg")
             guard let file, FileManager.default.fileExists(atPath: file.path) else {

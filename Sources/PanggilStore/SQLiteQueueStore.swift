@@ -424,6 +424,15 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 
+    public func events(from first: LocalDate, through last: LocalDate) async throws -> [QueueEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(QueueEvent.columns) FROM events WHERE day BETWEEN ? AND ? ORDER BY seq",
+                             arguments: [first.description, last.description])
+                // A row another program wrote wrongly is left out rather than costing the whole report.
+                .compactMap { try? QueueEvent(row: $0) }
+        }
+    }
+
     public func events(after seq: Int64, limit: Int) async throws -> [QueueEvent] {
         try await pool.read { db in try Self.entries(db, after: seq, limit: limit).map { try $0.event.get() } }
     }

@@ -175,4 +175,30 @@ struct ConsoleBrowserTests {
             await hall.close()
         }
     }
+
+    /// The supervisor's report page draws the figures the API computed from the log.
+    @Test func theReportsPageShowsTheDayInTablesAndCharts() async throws {
+        let harness = try await ReportsAPITests().morning()
+        let browser = try await Browser.start()
+        defer { browser.stop() }
+        try await harness.run(.live) { client in
+            let base = "http://127.0.0.1:\(client.port!)"
+            let page = try await browser.open(width: 1366, height: 768)
+            try await page.go("\(base)/admin/reports?date=2026-11-30")
+            #expect(try await page.wait(for: "document.querySelector('#login-form') && document.querySelector('#login-form').offsetParent !== null"))
+            try await page.type("#login-name", "sari")
+            try await page.type("#login-password", "kata-sandi-sari")
+            try await page.click("#login-submit")
+            #expect(try await page.wait(for: "document.body.getAttribute('data-report') === 'ready'", timeout: .seconds(10)))
+            #expect(try await page.text("#report-tiles [data-figure='issued'] .value") == "5")
+            #expect(try await page.text("#report-tiles [data-figure='served'] .value") == "1")
+            #expect(try await page.text("#report-tiles [data-figure='busiestHour'] .value") == "09.00–10.00")
+            #expect(try await page.run("return document.querySelector(\"#chart-hours rect.bar[data-hour='9']\").getAttribute('data-value');") as? String == "3")
+            #expect(try await page.text("#report-services tr[data-service='A'] td[data-figure='waitMedian']")?.contains("90") == true)
+            #expect(try await page.run("return document.querySelector('#csv-daily').getAttribute('href');") as? String
+                    == "/api/reports/daily.csv?date=2026-11-30")
+            try await page.screenshot(to: Screenshots.directory.appendingPathComponent("reports.png"))
+            await page.close()
+        }
+    }
 }

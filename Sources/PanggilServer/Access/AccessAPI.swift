@@ -58,6 +58,7 @@ private func forbiddenMessage(_ permission: Permission) -> String {
     case .ticket(nil, let service): "Anda tidak melayani layanan \(service)."
     case .broadcast: "Hanya admin yang boleh menyiarkan pengumuman dan peringatan darurat."
     case .manageAccess: "Hanya admin yang boleh mengelola pengguna dan perangkat."
+    case .readReports: "Hanya admin dan supervisor yang boleh melihat laporan."
     }
 }
 
