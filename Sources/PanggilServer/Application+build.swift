@@ -42,7 +42,7 @@ public func buildApplication(
     ]
     var speakers: Speakers?
     if let voice, let audio {
-        let announcer = CallAnnouncer(store: store, voice: voice, output: audio, logger: logger)
+        let announcer = CallAnnouncer(store: store, voice: voice, output: audio, logger: logger, metrics: board.metrics)
         services.append(announcer)
         speakers = Speakers(output: audio, announcer: announcer.announcer)
     }

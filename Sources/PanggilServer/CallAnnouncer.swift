@@ -15,9 +15,11 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
     private let reports: AsyncStream<AnnouncerReport>
     private let reporting: AsyncStream<AnnouncerReport>.Continuation
     private let logger: Logger
+    private let metrics: ServerMetrics?
 
-    public init(store: any QueueStore, voice: CallVoice, output: any AudioOutput, logger: Logger) {
+    public init(store: any QueueStore, voice: CallVoice, output: any AudioOutput, logger: Logger, metrics: ServerMetrics? = nil) {
         self.store = store
+        self.metrics = metrics
         self.voice = voice
         self.logger = logger
         (reports, reporting) = AsyncStream.makeStream(of: AnnouncerReport.self)
@@ -136,9 +138,12 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
             switch report {
             case .started(let started):
                 (type, request, record) = (.announcementStarted, started, AnnouncementRecord(id: started.id, zone: started.zone))
+                // A call's wait for the loudspeakers (broadcasts are not waited for: they cut in).
+                if started.ticket != nil { metrics?.announcementStarted(after: .now - started.requestedAt) }
             case .finished(let finished, let outcome, let reason):
                 (type, request, record) = (.announcementFinished, finished,
                                            AnnouncementRecord(id: finished.id, zone: finished.zone, outcome: outcome, reason: reason))
+                metrics?.announcementFinished(outcome)
                 let metadata: Logger.Metadata = ["announcement": "\(finished.id)", "zone": "\(finished.zone)",
                                                  "outcome": "\(outcome.rawValue)", "reason": "\(reason ?? "")"]
                 switch outcome {

@@ -13,11 +13,13 @@ public actor LiveBoard: ServiceLifecycle.Service {
     private let logger: Logger
     private var board: Board
     private let hub: EventHub
+    public nonisolated let metrics: ServerMetrics
 
     public init(store: any QueueStore, stream: StreamConfiguration = StreamConfiguration(),
-                logger: Logger = Logger(label: "panggil.board")) async throws {
+                logger: Logger = Logger(label: "panggil.board"), metrics: ServerMetrics = ServerMetrics()) async throws {
         self.store = store
         self.logger = logger
+        self.metrics = metrics
         board = try await store.board(day: store.today())
         hub = EventHub(site: store.site, configuration: stream)
     }
@@ -54,6 +56,7 @@ public actor LiveBoard: ServiceLifecycle.Service {
         for try await event in store.feed(after: seq).cancelOnGracefulShutdown() {
             board.apply(event)
             hub.publish(event, board: board)
+            metrics.committed(event, handedOutAt: Date())
         }
     }
 

@@ -22,8 +22,22 @@ struct QueueAPI: Sendable {
 
     func register(on router: Router<PanggilRequestContext>) {
         router.get("healthz") { _, _ in
-            try JSONResponse(HealthJSON(status: "ok", seq: await board.settled().seq, streams: await board.statistics,
-                                        audio: await AudioHealthJSON(speakers)))
+            // The store answers a read, or the whole server is unhealthy: nothing can be called or shown.
+            var store = StoreHealthJSON(state: "ok")
+            do {
+                _ = try await self.store.logBounds()
+            } catch {
+                store = StoreHealthJSON(state: "failing", reason: "\(error)")
+            }
+            let health = HealthJSON(status: store.state == "ok" ? "ok" : "failing", seq: await board.settled().seq,
+                                    store: store, streams: await board.statistics, audio: await AudioHealthJSON(speakers))
+            return try JSONResponse(health, status: store.state == "ok" ? .ok : .serviceUnavailable)
+        }
+        router.get("metrics") { _, _ in
+            let text = await board.metrics.scrape(board: await board.settled(), site: site, streams: await board.statistics,
+                                                  speakers: speakers, now: self.store.clock.now())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("api/board") { _, _ in
             try JSONResponse(BoardJSON(await board.settled(), site: site, time: time))
@@ -147,8 +161,14 @@ struct TransferRequest: Decodable {
 struct HealthJSON: Encodable {
     var status: String
     var seq: Int64
+    var store: StoreHealthJSON
     var streams: StreamStatistics
     var audio: AudioHealthJSON
+}
+
+struct StoreHealthJSON: Encodable {
+    var state: String
+    var reason: String?
 }
 
 /// `connected`, `connecting` (with the last problem), or `off` (started without loudspeakers), and the

@@ -101,6 +101,11 @@ struct EmergencyBroadcastTests {
 
             let health = try await client.send(.get, "/healthz")
             #expect((health["audio"] as? [String: Any])?["emergency"] as? [String] == ["zona_1", "zona_2"])
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(MetricsTests.sample(metrics, "panggil_emergency_sinks") == 2)
+            #expect(MetricsTests.sample(metrics, "panggil_audio_connected") == 1)
+            #expect((MetricsTests.sample(metrics, #"panggil_announcements_total{outcome="interrupted"}"#) ?? 0) >= 1)
+            #expect((MetricsTests.sample(metrics, "panggil_announcement_latency_seconds_count") ?? 0) >= 1)
 
             // A call made during the emergency is held, not said over it; the emergency repeats.
             let held = try await hall.callNext(client, counter: 2)
