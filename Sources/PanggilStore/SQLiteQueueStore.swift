@@ -424,6 +424,22 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 
+    /// A consistent copy of the whole store (queue, log, users) at `destination`, made with SQLite's
+    /// online backup inside one read transaction: commands go on meanwhile and the copy is the store
+    /// as it was at one commit. The copy is checked before this returns; the answer is its events'
+    /// count and latest sequence number.
+    public func backup(to destination: String) async throws -> (events: Int, latest: Int64) {
+        let copy = try DatabaseQueue(path: destination)
+        try pool.backup(to: copy)
+        return try await copy.read { db in
+            let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "?"
+            guard check == "ok" else { throw StoreCorruption("the backup at \(destination) fails its check: \(check)") }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
+            let latest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+            return (count, latest)
+        }
+    }
+
     public func events(from first: LocalDate, through last: LocalDate) async throws -> [QueueEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT \(QueueEvent.columns) FROM events WHERE day BETWEEN ? AND ? ORDER BY seq",

@@ -29,6 +29,6 @@ struct Panggil: AsyncParsableCommand {
         subcommands: [
             Serve.self, Issue.self, CallNext.self, Call.self, Recall.self, Start.self, Complete.self, NoShow.self,
             Requeue.self, Transfer.self, Cancel.self, OpenCounter.self, PauseCounter.self, CloseCounter.self,
-            Status.self, SiteCommand.self, Voice.self, Say.self, UserCommand.self, BroadcastCommand.self,
+            Status.self, SiteCommand.self, Voice.self, Say.self, UserCommand.self, BroadcastCommand.self, Backup.self,
         ])
 }

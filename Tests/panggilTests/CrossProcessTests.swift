@@ -119,6 +119,43 @@ struct CommandLineTests {
         #expect(logged.allSatisfy { $0.actor.rawValue.hasPrefix("cli:") })
     }
 
+    /// A backup taken while another process keeps committing is a whole, consistent store: it opens,
+    /// its log has no gap, and it holds every event up to the commit it was taken at.
+    @Test func aBackupOfAStoreInUseIsConsistent() async throws {
+        let directory = Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("data/panggil.sqlite").path
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let site = Fixtures.busySite(counters: 2)                                  // no quota, no hours
+        let writer = try SQLiteQueueStore(path: path, site: site)
+        let busy = Task {
+            var issued = 0
+            while !Task.isCancelled {
+                _ = try await writer.issue(service: "A", priority: false, by: .system)
+                issued += 1
+            }
+            return issued
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let copy = directory.appendingPathComponent("cadangan.sqlite").path
+        let made = try await panggil(["backup", copy], in: directory)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("Cadangan tersimpan di"))
+        let again = try await panggil(["backup", copy], in: directory)
+        #expect(again.status != 0 && again.stderr.contains("sudah ada"), "an existing backup is not overwritten unasked")
+        #expect(try await panggil(["backup", copy, "--force"], in: directory).status == 0)
+        busy.cancel()
+        let issued = try await busy.value
+
+        let restored = try SQLiteQueueStore(path: copy, site: site)
+        let events = try await restored.events(after: 0, limit: 1_000_000)
+        #expect(!events.isEmpty && events.count <= issued)
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.seq + 1 == $1.seq }, "no gap")
+        let tickets = try await restored.board(day: restored.today()).queues["A"]?.waiting.count
+        #expect(tickets == events.count, "every ticket of the copy's log is in the copy's queue")
+        let missing = try await panggil(["backup", copy, "--db", directory.appendingPathComponent("tidak-ada.sqlite").path], in: directory)
+        #expect(missing.status != 0 && missing.stderr.contains("tidak ada"))
+    }
+
     @Test func aWholeDayStepByStep() async throws {
         let directory = Fixtures.temporaryDirectory()
         let steps: [([String], String)] = [
