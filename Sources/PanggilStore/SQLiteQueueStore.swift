@@ -288,6 +288,10 @@ public final class SQLiteQueueStore: QueueStore {
     private static func broadcastText(_ raw: String, label: String) throws -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw QueueError(.invalidBroadcast, "\(label) kosong.") }
+        // A screen cannot show a control character, and SQLite ends a string at the first NUL.
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
+            throw QueueError(.invalidBroadcast, "\(label) berisi karakter kendali yang tidak bisa ditampilkan.")
+        }
         // Counted as the database counts (code points), so that nothing the check admits is refused by it.
         guard text.unicodeScalars.count <= Broadcast.maxTextLength else {
             throw QueueError(.invalidBroadcast, "\(label) terlalu panjang (\(text.unicodeScalars.count) huruf; paling banyak \(Broadcast.maxTextLength)).")
