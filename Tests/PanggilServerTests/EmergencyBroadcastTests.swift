@@ -94,7 +94,7 @@ struct EmergencyBroadcastTests {
             let delay = arrived - raised
             print("emergency through the API: alarm heard in zone 1 \(delay) after the request was sent")
             // The target is 200 ms; loose here (a shared machine), measured properly by the benchmark.
-            #expect(delay < .milliseconds(1_000), "pre-empted in \(delay)")
+            #expect(delay < .milliseconds(2_000), "pre-empted in \(delay)")
 
             // The displays of zone 1 show it.
             #expect(await screen1.wait { $0.contains("event: broadcast.started") })

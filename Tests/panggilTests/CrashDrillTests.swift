@@ -39,20 +39,10 @@ struct CrashDrillTests {
 
     @Test func everyAcknowledgedOperationSurvivesAPowerCut() async throws {
         let directory = Fixtures.temporaryDirectory()
-        try Self.siteYAML.write(to: directory.appendingPathComponent("situs.yaml"), atomically: true, encoding: .utf8)
-        let added = try await panggil(["user", "add", "--config", "situs.yaml", "--name", "admin", "--role", "admin"], in: directory,
-                                      input: "kata-sandi-latihan\n")
-        #expect(added.status == 0, "\(added.stderr)")
-        var server = try await RunningServer(arguments: ["--config", "situs.yaml", "--no-speakers"], in: directory)
+        let (started, cookie) = try await RunningServer.withAdmin(site: Self.siteYAML, in: directory, password: "kata-sandi-latihan")
+        var server = started
         defer { server.stop() }
         let port = server.port
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/login")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"name": "admin", "password": "kata-sandi-latihan"}"#.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (_, login) = try await URLSession(configuration: .ephemeral).data(for: request)
-        let setCookie = try #require((login as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie"))
-        let cookie = String(setCookie.split(separator: ";")[0])
 
         let display = try StreamClient(port: port, path: "/api/events")
         #expect(await display.wait { $0.contains("event: snapshot") })

@@ -97,3 +97,24 @@ final class RunningServer: @unchecked Sendable {
 
     deinit { stop() }
 }
+
+extension RunningServer {
+    /// A hall in `directory` from `siteYAML`, its admin made with the CLI (there is no default
+    /// password), and the server started on it; the admin's session cookie comes with it.
+    static func withAdmin(site siteYAML: String, in directory: URL, password: String) async throws -> (RunningServer, cookie: String) {
+        try siteYAML.write(to: directory.appendingPathComponent("situs.yaml"), atomically: true, encoding: .utf8)
+        let added = try await panggil(["user", "add", "--config", "situs.yaml", "--name", "admin", "--role", "admin"], in: directory,
+                                      input: password + "\n")
+        guard added.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: added.stderr]) }
+        let server = try await RunningServer(arguments: ["--config", "situs.yaml", "--no-speakers"], in: directory)
+        var login = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/login")!)
+        login.httpMethod = "POST"
+        login.httpBody = Data(#"{"name": "admin", "password": "\#(password)"}"#.utf8)
+        login.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let (_, response) = try await URLSession(configuration: .ephemeral).data(for: login)
+        guard let setCookie = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie") else {
+            throw URLError(.userAuthenticationRequired)
+        }
+        return (server, String(setCookie.split(separator: ";")[0]))
+    }
+}
