@@ -163,6 +163,45 @@ struct SpokenCallTests {
         }
     }
 
+    /// Reliability drill: the sound server dies while calls are being said and comes back a moment
+    /// later. Nothing is lost silently: the call cut off and the calls waiting are said once it is
+    /// back (they are still fresh), each with its failed attempt in the log.
+    @Test func callsCaughtByADyingSoundServerAreSaidWhenItReturns() async throws {
+        try await withHall { hall in
+            try await hall.run { client in
+                var calls: [Int64] = []
+                for counter in [1, 2] { calls.append(try await hall.callNext(client, counter: counter)) }
+                // The first call is playing; the second waits its turn in the same zone.
+                let deadline = ContinuousClock.now + .seconds(10)
+                while try await !hall.store.events(after: 0, limit: 1_000).contains(where: { $0.type == .announcementStarted }),
+                      ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                hall.daemon.kill()
+                calls.append(try await hall.callNext(client, counter: 3))          // made while the daemon is down
+                try await Task.sleep(for: .seconds(1))
+                try await hall.daemon.restart()
+                try await hall.waitForSpeakers(client)
+                // A failed attempt is logged and tried again; wait (loosely) for each call to be played.
+                for id in calls {
+                    let until = ContinuousClock.now + .seconds(60)
+                    var logged: [QueueEvent] = []
+                    while ContinuousClock.now < until {
+                        logged = try await hall.store.events(after: 0, limit: 10_000).filter { $0.announcement?.id == id }
+                        if logged.contains(where: { $0.announcement?.outcome == .played }) { break }
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    let outcomes = logged.compactMap { $0.announcement?.outcome }
+                    #expect(outcomes.filter { $0 == .played }.count == 1, "call \(id): \(outcomes)")
+                }
+                let first = try await hall.store.events(after: 0, limit: 10_000).filter { $0.announcement?.id == calls[0] }
+                let broken = first.compactMap { $0.announcement?.outcome }.filter { $0 == .failed || $0 == .interrupted }
+                #expect(!broken.isEmpty, "the attempt the cut broke is in the log")
+            }
+        }
+    }
+
     /// Emergencies arrive with the broadcasts; the announcer already puts them first. A real stream is
     /// cut off and the call it interrupted is said again, whole, afterwards.
     @Test func anEmergencyCutsOffAPlayingCallWhichThenPlaysAgain() async throws {
