@@ -104,7 +104,7 @@ struct EmergencyAnnouncerTests {
         let began = ContinuousClock.now
         await announcer.startEmergency(broadcast: 1, announcement: 10, zones: ["z1"])
         await announcer.emergencyAudio(broadcast: 1, sound(50))
-        let lines = await log.wait(for: 10)
+        let lines = await log.wait(for: 10, timeout: .seconds(30))
         #expect(lines == ["started 10", "failed 10", "started 10", "failed 10", "started 10", "failed 10",
                           "started 10", "failed 10", "started 10", "played 10"])
         // 20, 40, 80 and 160 ms apart (retryDelay doubling): at least 300 ms in all, not four quick tries.
