@@ -39,6 +39,9 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         // Calls made before this start are history: a restarted server does not replay them. An
         // emergency still going on is not: after a power cut the loudspeakers take it up again.
         let start = try await store.logBounds().latest
+        // Ready-made emergencies are rendered now, so that raising one never waits for espeak-ng.
+        let preparing = Task { await voice.prepareTemplates() }
+        defer { preparing.cancel() }
         let ongoing = try await store.board(day: store.today()).broadcasts.filter { $0.kind == .emergency }
         for emergency in ongoing {
             await sound(emergency, announcement: emergency.startedEvent ?? start)

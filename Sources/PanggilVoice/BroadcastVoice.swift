@@ -11,6 +11,23 @@ extension CallVoice {
     /// The broadcast as one buffer. An emergency without a synthesiser is the alarm alone, which still
     /// tells everyone to look at the screens; a notice without one cannot be said and throws.
     public func render(broadcast: Broadcast) throws -> PCM {
+        let key = RenderedBroadcasts.key(broadcast, languages: site.languages)
+        if let ready = rendered[key] { return ready }
+        let pcm = try renderAnew(broadcast)
+        rendered[key] = pcm
+        return pcm
+    }
+
+    /// Renders the site's ready-made messages (those without blanks) ahead, at start-up.
+    public func prepareTemplates() async {
+        for template in site.emergency.templates where template.blanks.isEmpty {
+            let broadcast = Broadcast(id: 0, kind: template.kind, text: template.text, english: template.english, zones: [],
+                                      startedAt: Date(), spoken: true)
+            _ = try? await synthesized(broadcast: broadcast)
+        }
+    }
+
+    private func renderAnew(_ broadcast: Broadcast) throws -> PCM {
         let rate = VoicePack.sampleRate
         var out = PCM(sampleRate: rate)
         if broadcast.kind == .emergency {
@@ -39,6 +56,29 @@ extension CallVoice {
     public func synthesized(broadcast: Broadcast) async throws -> PCM {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try self.render(broadcast: broadcast) }) }
+        }
+    }
+}
+
+/// Rendered broadcasts by what they say; a few dozen at most (the templates and recent notices).
+final class RenderedBroadcasts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: PCM] = [:]
+    private var order: [String] = []
+    private let capacity = 32
+
+    static func key(_ broadcast: Broadcast, languages: [String]) -> String {
+        [broadcast.kind.rawValue, broadcast.text, languages.contains("en") ? broadcast.english ?? "" : ""].joined(separator: "\u{1F}")
+    }
+
+    subscript(key: String) -> PCM? {
+        get { lock.withLock { entries[key] } }
+        set {
+            lock.withLock {
+                guard let newValue else { return }
+                if entries.updateValue(newValue, forKey: key) == nil { order.append(key) }
+                if order.count > capacity { entries[order.removeFirst()] = nil }
+            }
         }
     }
 }

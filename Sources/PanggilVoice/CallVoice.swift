@@ -12,6 +12,9 @@ public struct CallVoice: Sendable {
     /// alarm alone, and spoken notices are skipped with a logged reason).
     let synthesizer: (any SpeechSynthesizer)?
     let chime: PCM?
+    /// Broadcasts already rendered, so that a ready-made emergency sounds without waiting for
+    /// espeak-ng (a cold start of which can take most of a second).
+    let rendered = RenderedBroadcasts()
 
     /// The pause between a call and its repetition, or its saying in the next language.
     public static let pauseBetweenSayings = 0.8

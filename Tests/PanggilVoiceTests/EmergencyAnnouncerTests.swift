@@ -1,5 +1,6 @@
 import Foundation
 import PanggilCore
+import PanggilTesting
 import Testing
 @testable import PanggilVoice
 
@@ -177,5 +178,38 @@ struct BroadcastSpeechTests {
         let half = tone.samples.prefix(Int(0.45 * 22_050))
         let crossings = zip(half, half.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count
         #expect(abs(Double(crossings) / 2 / 0.45 - Alarm.high) < 20)
+    }
+}
+
+/// Counts what it is asked to say; says a short beep.
+final class CountingSynthesizer: SpeechSynthesizer, @unchecked Sendable {
+    private let lock = NSLock()
+    private var said: [String] = []
+    var texts: [String] { lock.withLock { said } }
+
+    func synthesize(_ text: String, language: String) throws -> PCM {
+        lock.withLock { said.append(text) }
+        return PCM(sampleRate: VoicePack.sampleRate, samples: Array(repeating: 8_000, count: 2_205))
+    }
+}
+
+@Suite("Ready-made broadcasts rendered ahead")
+struct PreparedBroadcastTests {
+    @Test func templatesAreSynthesisedAtStartSoThatRaisingOneWaitsForNothing() async throws {
+        let synthesizer = CountingSynthesizer()
+        let voice = try CallVoice(site: Fixtures.smallSite, audio: Fixtures.audioDirectory, synthesizer: synthesizer)
+        await voice.prepareTemplates()
+        // evakuasi, gempa and listrik-padam; loket-tutup has a blank and waits for its counter number.
+        #expect(synthesizer.texts.count == 3)
+        let template = try #require(Fixtures.smallSite.emergency.template("gempa"))
+        let raised = Broadcast(id: 9, kind: .emergency, text: template.text, english: template.english, zones: ["z1"], startedAt: Date())
+        let audio = try voice.render(broadcast: raised)
+        #expect(synthesizer.texts.count == 3, "no synthesis when it is raised")
+        #expect(audio.samples.prefix(Alarm.tone(sampleRate: VoicePack.sampleRate).samples.count) == Alarm.tone(sampleRate: VoicePack.sampleRate).samples[...])
+        // A free text is synthesised once, then reused.
+        let notice = Broadcast(id: 10, kind: .notice, text: "Loket 3 buka pukul 13.00.", zones: [], startedAt: Date(), spoken: true)
+        _ = try voice.render(broadcast: notice)
+        _ = try voice.render(broadcast: notice)
+        #expect(synthesizer.texts.last == "Loket 3 buka pukul tiga belas." && synthesizer.texts.count == 4)
     }
 }
