@@ -47,7 +47,10 @@ struct AnnouncementShutdownTests {
         try await Task.sleep(for: .milliseconds(300))                              // well into the call (about 4 s)
 
         server.process.terminate()                                                  // SIGTERM
-        server.process.waitUntilExit()
+        // Waited for on a thread of its own: the call takes seconds to finish, and blocking one of the
+        // few shared threads that long starves the timing-sensitive tests running beside this one.
+        let process = server.process
+        try await offloaded { process.waitUntilExit() }
         #expect(server.process.terminationStatus == 0)
         let outcomes = try await store.events(after: 0, limit: 100).filter { $0.type == .announcementFinished && $0.announcement?.id == call }
             .compactMap { $0.announcement?.outcome }
