@@ -7,8 +7,8 @@ import Testing
 
 /// SIGTERM, as a service manager sends it at shutdown: the announcement playing is finished (and
 /// logged as played) before the process exits cleanly, so that a citizen is never cut off mid-call.
-@Suite("Shutdown while a call is said", .serialized)
-struct AnnouncementShutdownTests {
+@Suite("Drill: shutdown while a call is said", .serialized)
+struct ShutdownDrillTests {
     static let siteYAML = """
         name: Hall Tutup
         enforce_hours: false
