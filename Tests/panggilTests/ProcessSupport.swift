@@ -68,7 +68,8 @@ final class RunningServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<200 {
+        // Loose: a debug build starting beside other servers on a busy machine can take a while.
+        for _ in 0..<600 {
             if (try? await get("/healthz")) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
