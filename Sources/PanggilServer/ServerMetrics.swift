@@ -17,6 +17,9 @@ public final class ServerMetrics: Sendable {
     private let audioConnected: Gauge
     private let emergencyHeld: Gauge
     private let latestSeq: Gauge
+    // Made once: looking a labelled counter up in the registry takes its lock, once per event otherwise.
+    private let eventsByType: [EventType: Prometheus.Counter]
+    private let announcementsByOutcome: [AnnouncementOutcome: Prometheus.Counter]
     // Stream counters are kept by the hub as totals; the Prometheus counters follow them by difference.
     private let last = StreamTotals()
 
@@ -35,12 +38,19 @@ public final class ServerMetrics: Sendable {
         audioConnected = registry.makeGauge(name: "panggil_audio_connected", help: "1 while PulseAudio is connected, 0 while it is away.")
         emergencyHeld = registry.makeGauge(name: "panggil_emergency_sinks", help: "Loudspeaker sinks an emergency holds now.")
         latestSeq = registry.makeGauge(name: "panggil_log_latest_seq", help: "Sequence number of the latest event the server has seen.")
+        let registry = registry
+        eventsByType = Dictionary(uniqueKeysWithValues: EventType.allCases.map { type in
+            (type, registry.makeCounter(name: "panggil_events_total", labels: [("type", type.rawValue)], help: "Events committed to the log, by type."))
+        })
+        announcementsByOutcome = Dictionary(uniqueKeysWithValues: AnnouncementOutcome.allCases.map { outcome in
+            (outcome, registry.makeCounter(name: "panggil_announcements_total", labels: [("outcome", outcome.rawValue)],
+                                           help: "Announcements finished, by outcome (played, failed, dropped, interrupted, skipped)."))
+        })
     }
 
     /// Every event the board folds in, from any process.
     func committed(_ event: QueueEvent, handedOutAt now: Date) {
-        registry.makeCounter(name: "panggil_events_total", labels: [("type", event.type.rawValue)],
-                             help: "Events committed to the log, by type.").increment()
+        eventsByType[event.type]?.increment()
         delivery.record(.milliseconds(max(0, Int64(now.timeIntervalSince(event.at) * 1_000))))
     }
 
@@ -49,8 +59,7 @@ public final class ServerMetrics: Sendable {
     }
 
     func announcementFinished(_ outcome: AnnouncementOutcome) {
-        registry.makeCounter(name: "panggil_announcements_total", labels: [("outcome", outcome.rawValue)],
-                             help: "Announcements finished, by outcome (played, failed, dropped, interrupted, skipped).").increment()
+        announcementsByOutcome[outcome]?.increment()
     }
 
     /// The gauges, read now, then the whole registry in the Prometheus text format.
