@@ -31,10 +31,15 @@ final class BroadcastScheduler: ServiceLifecycle.Service, Sendable {
     func tick(after last: Date) async -> Date {
         let now = store.clock.now()
         // A machine that slept, or a clock set forward, would otherwise post every notice it skipped,
-        // to be said late; like a restart, a jump starts the schedule afresh from now.
-        let jumped = now.timeIntervalSince(last) > max(60, 5 * Double(check.components.seconds))
-        if jumped { logger.info("the clock moved ahead; notices due meanwhile are skipped", metadata: ["from": "\(last)", "to": "\(now)"]) }
-        for draft in jumped ? [] : store.site.scheduleNotices(after: last, through: now) {
+        // to be said late. After a jump only what fell due within the last minute is posted: a break
+        // beginning right now is still news, one that began an hour ago is not.
+        let recent = max(60, 5 * Double(check.components.seconds))
+        var from = last
+        if now.timeIntervalSince(last) > recent {
+            from = now.addingTimeInterval(-recent)
+            logger.info("the clock moved ahead; notices due before the last minute are skipped", metadata: ["from": "\(last)", "to": "\(now)"])
+        }
+        for draft in store.site.scheduleNotices(after: from, through: now) {
             do {
                 _ = try await store.startBroadcast(draft, by: .system)
             } catch {

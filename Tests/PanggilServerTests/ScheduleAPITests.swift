@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import PanggilCore
 import PanggilTesting
@@ -73,10 +74,9 @@ struct ScheduleAPITests {
             #expect(await display.wait { _ in broadcasts(display).count == 4 })
             #expect(try await client.send(.post, "/api/tickets", #"{"service": "B"}"#).status == .created)
 
-            // (A jump of the clock starts the schedule afresh, as a restart does: step up to the minute.)
-            harness.clock.set(Fixtures.wib("2026-12-04 14:44:59"))
-            try await Task.sleep(for: .milliseconds(300))
-            harness.clock.set(Fixtures.wib("2026-12-04 14:45"))
+            // A jump of the clock posts only what fell due in the last minute: 14.45 is due, the
+            // break's end at 13.00 (already passed) is not posted again.
+            harness.clock.set(Fixtures.wib("2026-12-04 14:45:20"))
             #expect(await display.wait { _ in broadcasts(display).count == 5 })
             #expect(broadcasts(display).last?.broadcast["occasion"] as? String == "closing")
 
@@ -84,6 +84,21 @@ struct ScheduleAPITests {
             let log = try await harness.store.events(after: 0, limit: 1000).filter { $0.type.isBroadcast }
             #expect(log.map(\.actor.rawValue) == ["user:admin", "system", "system", "system", "system"])
         }
+    }
+
+    /// A machine woken from sleep (or a clock set forward) says only what fell due within the last
+    /// minute, not everything it slept through.
+    @Test func afterAJumpOfTheClockOnlyTheLastMinutesNoticesArePosted() async throws {
+        let harness = try Harness(site: Fixtures.scheduledSite, at: "2026-12-04 14:45:30")    // a Friday
+        let scheduler = BroadcastScheduler(store: harness.store, check: .milliseconds(50), logger: Logger(label: "panggil-test"))
+        _ = await scheduler.tick(after: Fixtures.wib("2026-12-04 11:00"))
+        var log = try await harness.store.events(after: 0, limit: 100).filter { $0.type == .broadcastStarted }
+        #expect(log.compactMap { $0.broadcast?.occasion } == [.closing], "the closing notice, not the break of 11.30")
+
+        harness.clock.set(Fixtures.wib("2026-12-04 16:00"))
+        _ = await scheduler.tick(after: Fixtures.wib("2026-12-04 14:46"))
+        log = try await harness.store.events(after: 0, limit: 100).filter { $0.type == .broadcastStarted }
+        #expect(log.count == 1)
     }
 
     @Test func aTemplateIsFilledInAndItsMistakesAreExplained() async throws {
