@@ -123,8 +123,9 @@ struct AnnouncerTests {
         let announcer = announcer()
         let running = Task { await announcer.run() }
         defer { running.cancel() }
-        await announcer.enqueue(request(1, zone: "z1", milliseconds: 400))
-        await announcer.enqueue(request(2, zone: "z2", milliseconds: 400))
+        // Long enough that a busy machine starting the second zone late still finds the first playing.
+        await announcer.enqueue(request(1, zone: "z1", milliseconds: 1_500))
+        await announcer.enqueue(request(2, zone: "z2", milliseconds: 1_500))
         _ = await log.wait(for: 4)
         let played = output.played
         let first = try #require(played.first { $0.sink == "sink1" })
