@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Tests only: the HTTP client for tests against a running `panggil serve` (Foundation's
+        // URLSession on Linux has use-after-free crashes in its libcurl layer).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The domain: tickets, lifecycle, call-next policy, board projection, site model. No I/O.
@@ -119,6 +122,9 @@ let package = Package(
         ]),
         .testTarget(name: "panggilTests", dependencies: [
             "PanggilStore", "PanggilSiteFile", "PanggilTesting",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
     ]
 )

@@ -62,21 +62,21 @@ struct ConsoleAPITests {
                 return String(buffer: response.body)
             }
             // The host is whatever the kiosk's browser used to reach the server (the kiosk test checks it).
-            let url = try decode(svg: svg)
+            let url = try await decode(svg: svg)
             #expect(url.hasPrefix("http://") && url.hasSuffix("/t/\(code)"), "\(url)")
             #expect(try await client.send(.get, "/t/TIDAKADA/qr.svg", as: .none).status == .notFound)
         }
     }
 
     @Test(arguments: ["http://localhost:8080/t/AbC123xyZ9", String(repeating: "x", count: 300)])
-    func qrCodesReadBack(text: String) throws {
+    func qrCodesReadBack(text: String) async throws {
         let code = try #require(QRCode(text))
         #expect(code.size >= 21 && (code.size - 17) % 4 == 0)
-        #expect(try decode(svg: code.svg) == text)
+        #expect(try await decode(svg: code.svg) == text)
     }
 
     /// Draws the SVG's dark modules into a grey-scale image and reads it with zbarimg (zbar-tools).
-    func decode(svg: String) throws -> String {
+    func decode(svg: String) async throws -> String {
         let side = try #require(svg.firstMatch(of: /viewBox="0 0 (\d+) \d+"/).flatMap { Int($0.1) })
         var dark = Set<Int>()
         for run in svg.matches(of: /M(\d+) (\d+)h(\d+)/) {
@@ -93,6 +93,6 @@ struct ConsoleAPITests {
         }
         let file = Fixtures.temporaryDirectory().appendingPathComponent("qr.pgm")
         try image.write(to: file)
-        return try decodeQRCode(in: file)
+        return try await decodeQRCode(in: file)
     }
 }

@@ -90,7 +90,7 @@ struct ConsoleBrowserTests {
 
             let shot = Screenshots.directory.appendingPathComponent("kiosk-ticket.png")
             try await page.screenshot(to: shot)
-            let decoded = try decodeQRCode(in: shot)
+            let decoded = try await decodeQRCode(in: shot)
             #expect(decoded == "\(base)/t/\(ticket.publicCode)")
             await page.close()
         }

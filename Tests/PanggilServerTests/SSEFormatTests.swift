@@ -32,11 +32,11 @@ struct SSEFormatTests {
     }
 
     /// An independent parser reads back exactly what was encoded (with CR and CRLF read as LF).
-    @Test func aThirdPartyParserReadsItBack() throws {
+    @Test func aThirdPartyParserReadsItBack() async throws {
         let samples = ["{}", "", "a\nb", "a\r\nb", "a\rb", "Lantai 2 — 🙂", "x\n\ny", "tail\n"]
         let stream = SSEFormat.comment("hi") + SSEFormat.retry(milliseconds: 2500)
             + samples.enumerated().map { SSEFormat.event(id: "\($0)", type: "ticket.issued", data: $1) }.joined()
-        let events = try thirdPartyEvents(Array(stream.utf8))
+        let events = try await thirdPartyEvents(Array(stream.utf8))
         #expect(events.map(\.id) == samples.indices.map { "\($0)" })
         #expect(events.allSatisfy { $0.type == "ticket.issued" })
         #expect(events.map(\.data) == samples.map {

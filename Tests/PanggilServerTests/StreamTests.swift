@@ -60,7 +60,7 @@ struct StreamTests {
             _ = try await client.send(.post, "/api/tickets/A-001/recall")
             #expect(await stream.wait { parseEvents($0).count == 8 })
             let ours = parseEvents(String(decoding: stream.body, as: UTF8.self))
-            let theirs = try thirdPartyEvents(stream.body)
+            let theirs = try await thirdPartyEvents(stream.body)
             #expect(theirs == ours)
             #expect(theirs.map(\.type) == ["snapshot", "ticket.issued", "ticket.issued", "ticket.issued", "ticket.issued",
                                            "counter.changed", "ticket.called", "ticket.recalled"])

@@ -357,14 +357,7 @@ public enum Screenshots {
 }
 
 /// Reads the QR code in an image file with zbarimg (Debian zbar-tools); empty when there is none.
-public func decodeQRCode(in image: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-    process.arguments = ["--quiet", "--raw", image.path]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+public func decodeQRCode(in image: URL) async throws -> String {
+    let read = try await runToEnd(URL(fileURLWithPath: "/usr/bin/zbarimg"), ["--quiet", "--raw", image.path])
+    return read.stdout.trimmingCharacters(in: .newlines)
 }

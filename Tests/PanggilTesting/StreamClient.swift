@@ -147,7 +147,7 @@ public func parseEvents(_ text: String) -> [SeenEvent] {
 
 /// The events in `body` as an independent parser reads them: sseclient-py (Python), fed in 7-byte
 /// pieces so that lines and events are split across reads the way a network splits them.
-public func thirdPartyEvents(_ body: [UInt8]) throws -> [SeenEvent] {
+public func thirdPartyEvents(_ body: [UInt8]) async throws -> [SeenEvent] {
     let file = Fixtures.temporaryDirectory().appendingPathComponent("stream.bin")
     try Data(body).write(to: file)
     let script = """
@@ -157,20 +157,11 @@ public func thirdPartyEvents(_ body: [UInt8]) throws -> [SeenEvent] {
         for event in sseclient.SSEClient(chunks).events():
             print(json.dumps({"id": event.id, "event": event.event, "data": event.data}))
         """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, file.path]
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "sseclient-py failed (scripts/setup-debian installs it): \(problem)"])
+    let run = try await runToEnd(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, file.path])
+    guard run.status == 0 else {
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "sseclient-py failed (scripts/setup-debian installs it): \(run.stderr)"])
     }
-    return try String(decoding: output, as: UTF8.self).split(separator: "\n").map { line in
+    return try run.stdout.split(separator: "\n").map { line in
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
         return SeenEvent(id: object["id"] as? String, type: object["event"] as? String, data: object["data"] as? String ?? "")
     }

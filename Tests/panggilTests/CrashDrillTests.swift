@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PanggilCore
 import PanggilSiteFile
 import PanggilStore
@@ -24,18 +21,6 @@ struct CrashDrillTests {
           - {number: 2, zone: z, services: [A, B]}
         """
 
-    /// One HTTP request on its own connection; the status and body, or nil when the server is gone.
-    static func post(_ session: URLSession, _ port: Int, _ path: String, _ body: String, cookie: String?) async -> (Int, Data)? {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
-        request.timeoutInterval = 5
-        guard let (data, response) = try? await session.data(for: request),
-              let status = (response as? HTTPURLResponse)?.statusCode else { return nil }
-        return (status, data)
-    }
 
     @Test func everyAcknowledgedOperationSurvivesAPowerCut() async throws {
         let directory = Fixtures.temporaryDirectory()
@@ -52,16 +37,12 @@ struct CrashDrillTests {
         let acknowledged = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    // A connection kept open per client, as a kiosk's browser keeps one.
-                    let configuration = URLSessionConfiguration.ephemeral
-                    configuration.httpCookieStorage = nil
-                    let session = URLSession(configuration: configuration)
                     var ids: [Int64] = []
                     while true {
-                        guard let (status, data) = await Self.post(session, port, "/api/tickets", #"{"service": "\#(client % 2 == 0 ? "A" : "B")"}"#,
-                                                                    cookie: cookie) else { return ids }
-                        if status == 201, let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                           let id = json["id"] as? Int { ids.append(Int64(id)) }
+                        // No answer: the server is gone.
+                        guard let reply = try? await http(.POST, port: port, "/api/tickets", body: #"{"service": "\#(client % 2 == 0 ? "A" : "B")"}"#,
+                                                          cookie: cookie, timeout: .seconds(5)) else { return ids }
+                        if reply.status == 201, let id = reply.json["id"] as? Int { ids.append(Int64(id)) }
                     }
                 }
             }

@@ -245,11 +245,11 @@ struct ShutdownTests {
         let streams = try (0..<3).map { _ in try StreamClient(port: server.port, path: "/api/events") }
         for stream in streams { #expect(await stream.wait { $0.contains("event: snapshot") }) }
         let started = ContinuousClock.now
-        server.process.terminate()
+        server.process.signal(SIGTERM)
         for stream in streams { #expect(await stream.waitForEnd(timeout: .seconds(10))) }
-        server.process.waitUntilExit()
+        let status = await server.exit()
         #expect(ContinuousClock.now - started < .seconds(10))
-        #expect(server.process.terminationStatus == 0)
+        #expect(status == 0)
         // The stream ended at an event boundary, with the last chunk of the chunked body.
         for stream in streams {
             #expect(String(decoding: stream.body, as: UTF8.self).hasSuffix("\n\n"))

@@ -1,99 +1,92 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import PanggilTesting
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-struct Finished {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
 
 /// Runs `panggil` with arguments to the end.
 func panggil(_ arguments: [String], in directory: URL? = nil, input: String? = nil) async throws -> Finished {
-    // Waiting for a process blocks its thread: on a thread of its own, since the concurrency runtime's
-    // few threads are shared by every test running at the time and holding one stalls the others.
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try runPanggil(arguments, in: directory, input: input) }) }
-    }
+    try await runToEnd(Fixtures.panggilBinary, arguments, in: directory, input: input)
 }
 
-private func runPanggil(_ arguments: [String], in directory: URL?, input: String?) throws -> Finished {
-    let process = Process()
-    process.executableURL = Fixtures.panggilBinary
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    let stdin = Pipe()
-    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-    try process.run()
-    if let input {
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-    }
-    // Read both before waiting, so that a chatty process cannot fill a pipe and stall.
-    let errors = Collected()
-    let errorsRead = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
-        errors.data = try? err.fileHandleForReading.readToEnd()
-        errorsRead.signal()
-    }
-    let o = try? out.fileHandleForReading.readToEnd()
-    errorsRead.wait()
-    let e = errors.data
-    process.waitUntilExit()
-    return Finished(status: process.terminationStatus, stdout: String(decoding: o ?? Data(), as: UTF8.self),
-                    stderr: String(decoding: e ?? Data(), as: UTF8.self))
+/// One answer of a test server.
+struct Reply {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: Data
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:] }
 }
 
-/// Written by one thread, read by another after a semaphore says it is done.
-private final class Collected: @unchecked Sendable {
-    var data: Data?
+/// One request to a server on this machine, through the test run's one shared client. Throws when
+/// there is no answer (refused, reset, timed out); any answer, whatever its status, is a `Reply`.
+func http(_ method: HTTPMethod = .GET, port: Int, _ path: String, body: String? = nil, cookie: String? = nil,
+          timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+    request.method = method
+    if let body {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+    }
+    if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+    let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+    let bytes = try await response.body.collect(upTo: 64 << 20)
+    return Reply(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
 }
 
-/// `panggil serve` in the background on a free port, stopped when the test ends.
+/// `panggil serve` in the background on a free port, stopped when the test ends. What it logs is in
+/// `serve.log` in its directory.
 final class RunningServer: @unchecked Sendable {
-    let process = Process()
+    let process: ChildProcess
     let port: Int
+    let log: URL
 
     /// On `port` when given: a restarted server comes back where its displays look for it.
     init(arguments: [String], in directory: URL, port requested: Int? = nil) async throws {
         port = requested ?? Int.random(in: 20_000...60_000)
-        process.executableURL = Fixtures.panggilBinary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        log = directory.appendingPathComponent("serve.log")
+        process = try ChildProcess(Fixtures.panggilBinary, ["serve", "--host", "127.0.0.1", "--port", "\(port)"] + arguments,
+                                   directory: directory, output: log.path, errors: log.path)
         // Loose: a debug build starting beside other servers on a busy machine can take a while.
         for _ in 0..<600 {
             if (try? await get("/healthz")) != nil { return }
+            guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         stop()
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "server did not start on \(port)"])
+        let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "server did not start on \(port): \(said)"])
     }
 
+    /// A JSON object from a 200 answer; anything else throws.
     func get(_ path: String) async throws -> [String: Any] {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw URLError(.badServerResponse) }
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        let reply = try await http(port: port, path, timeout: .seconds(10))
+        guard reply.status == 200 else { throw URLError(.badServerResponse) }
+        return reply.json
     }
 
     /// As a power cut would: no shutdown, no goodbye to the streams.
     func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = process.wait(timeout: 10)
+    }
+
+    /// SIGTERM, as the service manager stops it, and the exit code once it has gone (nil: still
+    /// running after `timeout` seconds). Waits on a thread of its own.
+    func terminate(timeout: TimeInterval = 30) async -> Int32? {
+        process.signal(SIGTERM)
+        return await exit(timeout: timeout)
+    }
+
+    /// The exit code once the server has gone by itself (nil: still running after `timeout` seconds).
+    func exit(timeout: TimeInterval = 30) async -> Int32? {
+        let process = self.process
+        _ = try? await offloaded { process.wait(timeout: timeout) }
+        return process.exitCode
     }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        if process.isRunning { process.terminate(grace: 10) }
     }
 
     deinit { stop() }
@@ -108,14 +101,8 @@ extension RunningServer {
                                       input: password + "\n")
         guard added.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: added.stderr]) }
         let server = try await RunningServer(arguments: ["--config", "situs.yaml", "--no-speakers"], in: directory)
-        var login = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/login")!)
-        login.httpMethod = "POST"
-        login.httpBody = Data(#"{"name": "admin", "password": "\#(password)"}"#.utf8)
-        login.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (_, response) = try await URLSession(configuration: .ephemeral).data(for: login)
-        guard let setCookie = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie") else {
-            throw URLError(.userAuthenticationRequired)
-        }
+        let login = try await http(.POST, port: server.port, "/api/login", body: #"{"name": "admin", "password": "\#(password)"}"#)
+        guard let setCookie = login.headers.first(name: "Set-Cookie") else { throw URLError(.userAuthenticationRequired) }
         return (server, String(setCookie.split(separator: ";")[0]))
     }
 }

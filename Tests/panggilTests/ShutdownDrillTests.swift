@@ -46,12 +46,7 @@ struct ShutdownDrillTests {
         }
         try await Task.sleep(for: .milliseconds(300))                              // well into the call (about 4 s)
 
-        server.process.terminate()                                                  // SIGTERM
-        // Waited for on a thread of its own: the call takes seconds to finish, and blocking one of the
-        // few shared threads that long starves the timing-sensitive tests running beside this one.
-        let process = server.process
-        try await offloaded { process.waitUntilExit() }
-        #expect(server.process.terminationStatus == 0)
+        #expect(await server.terminate() == 0)                                     // SIGTERM
         let outcomes = try await store.events(after: 0, limit: 100).filter { $0.type == .announcementFinished && $0.announcement?.id == call }
             .compactMap { $0.announcement?.outcome }
         #expect(outcomes == [.played], "the call being said was finished, not cut off")

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PanggilTesting
 import Testing
 
@@ -32,27 +29,13 @@ struct SoakDrillTests {
         mutating func add(_ other: Tally) { issued += other.issued; served += other.served; noShow += other.noShow }
     }
 
-    final class Client: @unchecked Sendable {
-        let session: URLSession
+    struct Client: Sendable {
         let port: Int
         let cookie: String
 
-        init(port: Int, cookie: String) {
-            let configuration = URLSessionConfiguration.ephemeral
-            configuration.httpCookieStorage = nil
-            session = URLSession(configuration: configuration)
-            self.port = port
-            self.cookie = cookie
-        }
-
         func send(_ method: String, _ path: String, _ body: String = "") async throws -> (Int, [String: Any]) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            request.httpMethod = method
-            if method != "GET" { request.httpBody = Data(body.utf8) }
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(cookie, forHTTPHeaderField: "Cookie")
-            let (data, response) = try await session.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+            let reply = try await http(method == "GET" ? .GET : .POST, port: port, path, body: method == "GET" ? nil : body, cookie: cookie)
+            return (reply.status, reply.json)
         }
     }
 
@@ -90,7 +73,7 @@ struct SoakDrillTests {
         let directory = Fixtures.temporaryDirectory()
         let (server, cookie) = try await RunningServer.withAdmin(site: Self.siteYAML, in: directory, password: "kata-sandi-sehari")
         defer { server.stop() }
-        let pid = server.process.processIdentifier
+        let pid = server.process.pid
         let clients = (0..<4).map { _ in Client(port: server.port, cookie: cookie) }
         for number in 1...20 { _ = try await clients[0].send("POST", "/api/counters/\(number)/open") }
         let displays = try (0..<10).map { _ in try StreamClient(port: server.port, path: "/api/events") }

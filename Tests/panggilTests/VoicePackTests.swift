@@ -63,13 +63,15 @@ struct WAV {
             let id = String(decoding: bytes[at..<at + 4], as: UTF8.self)
             let size = u32(at + 4)
             let body = at + 8
+            // A short or truncated file is a failed check, not a crash of the whole test process.
+            guard size <= bytes.count - body else { throw CocoaError(.fileReadCorruptFile) }
             if id == "fmt " {
+                guard size >= 16 else { throw CocoaError(.fileReadCorruptFile) }
                 channels = u16(body + 2)
                 sampleRate = u32(body + 4)
                 bitsPerSample = u16(body + 14)
             } else if id == "data" {
-                let end = min(bytes.count, body + size)
-                samples = stride(from: body, to: end - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
+                samples = stride(from: body, to: body + size - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
             }
             at = body + size + (size % 2)
         }
