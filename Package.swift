@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // Tests only: the HTTP client for tests against a running `panggil serve` (Foundation's
         // URLSession on Linux has use-after-free crashes in its libcurl layer).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -39,7 +40,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Spoken calls: voice packs, WAV, rendering announcements into one buffer.
-        .target(name: "PanggilVoice", dependencies: ["PanggilCore"]),
+        // Espeak-ng runs through swift-subprocess: Foundation's Process is not safe from several threads.
+        .target(name: "PanggilVoice", dependencies: [
+            "PanggilCore",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
         // libpulse, the PulseAudio client library (Debian: libpulse-dev).
         .systemLibrary(name: "CPulse", providers: [.apt(["libpulse-dev"])]),
         // Announcements heard through PulseAudio: the `AudioOutput` of production.

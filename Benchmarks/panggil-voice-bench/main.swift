@@ -267,7 +267,7 @@ monitors.forEach { $0.stop() }
 // MARK: - Rendering, in-process
 
 let parsed = try SiteFile.parse(site)
-let voice = try CallVoice(site: parsed, audio: audioDirectory, synthesizer: nil)
+let voice = try await CallVoice(site: parsed, audio: audioDirectory, synthesizer: nil)
 var renderTimes: [Double] = []
 var lengths: [Double] = []
 for number in 1...max(calls, 30) {

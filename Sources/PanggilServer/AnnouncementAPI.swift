@@ -53,7 +53,7 @@ struct AnnouncementAPI: Sendable {
         }
         if event.type == .broadcastStarted, let broadcast = event.broadcast, broadcast.spoken {
             do {
-                return try await voice.synthesized(broadcast: broadcast)
+                return try await voice.render(broadcast: broadcast)
             } catch {
                 throw APIError(.serviceUnavailable, "speech_unavailable", "Siaran ini tidak bisa diucapkan di server: \(error).")
             }

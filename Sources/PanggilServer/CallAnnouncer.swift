@@ -105,7 +105,7 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         await announcer.startEmergency(broadcast: emergency.id, announcement: announcement, zones: emergency.zones)
         let audio: PCM
         do {
-            audio = try await voice.synthesized(broadcast: emergency)
+            audio = try await voice.render(broadcast: emergency)
         } catch {
             logger.error("the emergency message could not be synthesised; sounding the alarm alone",
                          metadata: ["broadcast": "\(emergency.id)", "error": "\(error)"])
@@ -122,7 +122,7 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         let targets = zones.filter { zone in store.site.zone(zone).map { sinks.insert($0.sink).inserted } ?? false }
         let audio: PCM
         do {
-            audio = try await voice.synthesized(broadcast: notice)
+            audio = try await voice.render(broadcast: notice)
         } catch {
             for zone in targets {
                 reporting.yield(.finished(AnnouncementRequest(id: event.seq, zone: zone, audio: PCM(sampleRate: VoicePack.sampleRate)),

@@ -10,10 +10,10 @@ extension CallVoice {
 
     /// The broadcast as one buffer. An emergency without a synthesiser is the alarm alone, which still
     /// tells everyone to look at the screens; a notice without one cannot be said and throws.
-    public func render(broadcast: Broadcast) throws -> PCM {
+    public func render(broadcast: Broadcast) async throws -> PCM {
         let key = RenderedBroadcasts.key(broadcast, languages: site.languages)
         if let ready = rendered[key] { return ready }
-        let pcm = try renderAnew(broadcast)
+        let pcm = try await renderAnew(broadcast)
         rendered[key] = pcm
         return pcm
     }
@@ -23,11 +23,11 @@ extension CallVoice {
         for template in site.emergency.templates where template.blanks.isEmpty {
             let broadcast = Broadcast(id: 0, kind: template.kind, text: template.text, english: template.english, zones: [],
                                       startedAt: Date(), spoken: true)
-            _ = try? await synthesized(broadcast: broadcast)
+            _ = try? await render(broadcast: broadcast)
         }
     }
 
-    private func renderAnew(_ broadcast: Broadcast) throws -> PCM {
+    private func renderAnew(_ broadcast: Broadcast) async throws -> PCM {
         let rate = VoicePack.sampleRate
         var out = PCM(sampleRate: rate)
         if broadcast.kind == .emergency {
@@ -43,20 +43,10 @@ extension CallVoice {
         if let english = broadcast.english, site.languages.contains("en") { sayings.append(("en", english)) }
         for (language, text) in sayings {
             out.append(.silence(seconds: language == "id" ? 0.5 : Self.pauseBetweenSayings, sampleRate: rate))
-            out.append(try synthesizer.synthesize(SpokenText.forSpeech(text, language: language), language: language)
+            out.append(try await synthesizer.synthesize(SpokenText.forSpeech(text, language: language), language: language)
                 .resampled(to: rate).trimmed())
         }
         return out
-    }
-}
-
-extension CallVoice {
-    /// `render(broadcast:)` on a thread of its own: espeak-ng is a child process that is waited for, a
-    /// tenth of a second or more, which must not hold one of the few threads the server's tasks share.
-    public func synthesized(broadcast: Broadcast) async throws -> PCM {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try self.render(broadcast: broadcast) }) }
-        }
     }
 }
 

@@ -21,7 +21,7 @@ public struct CallVoice: Sendable {
 
     /// `audio` holds `voices/<language>/` and `chimes/ding-dong.wav`. The synthesiser says service names
     /// that the pack has no `layanan-<code>` recording of (when the site says service names at all).
-    public init(site: Site, audio: URL, synthesizer: (any SpeechSynthesizer)?) throws {
+    public init(site: Site, audio: URL, synthesizer: (any SpeechSynthesizer)?) async throws {
         self.site = site
         var problems: [String] = []
         let chimeURL = audio.appendingPathComponent("chimes/ding-dong.wav")
@@ -56,7 +56,7 @@ public struct CallVoice: Sendable {
                         continue
                     }
                     do {
-                        let said = try synthesizer.synthesize(service.spokenName, language: language)
+                        let said = try await synthesizer.synthesize(service.spokenName, language: language)
                             .resampled(to: pack.sampleRate).trimmed()
                         if said.samples.isEmpty {
                             problems.append("nama layanan '\(service.spokenName)' diucapkan hening oleh espeak-ng")

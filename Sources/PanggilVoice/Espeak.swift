@@ -1,9 +1,15 @@
 import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 /// Says free text: notices, emergencies, and service names the voice pack has no recording of.
 public protocol SpeechSynthesizer: Sendable {
     /// `text` said in `language` (`id`, `en`), as mono PCM.
-    func synthesize(_ text: String, language: String) throws -> PCM
+    func synthesize(_ text: String, language: String) async throws -> PCM
 }
 
 public struct SynthesisFailed: Error, CustomStringConvertible {
@@ -12,7 +18,9 @@ public struct SynthesisFailed: Error, CustomStringConvertible {
 
 /// The `espeak-ng` program, with the voice and speed the shipped packs were made with, so that
 /// synthesised words sound like the clips around them. The text goes in on standard input, never as
-/// an argument, so that no text can be taken for an option.
+/// an argument, so that no text can be taken for an option. Run through swift-subprocess, which waits
+/// for the child without holding a thread (Foundation's `Process` on Linux is not safe to use from
+/// several threads at once, and a server renders from several).
 public struct EspeakProgram: SpeechSynthesizer {
     public let executable: URL
     public var wordsPerMinute = 150
@@ -25,25 +33,18 @@ public struct EspeakProgram: SpeechSynthesizer {
         executable = URL(fileURLWithPath: "\(directory)/espeak-ng")
     }
 
-    public func synthesize(_ text: String, language: String) throws -> PCM {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-v", language, "-s", String(wordsPerMinute), "--stdout"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // (A program that exits without reading makes this throw; `panggil` ignores SIGPIPE.)
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        let wav = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SynthesisFailed(description: "espeak-ng gagal (\(process.terminationStatus)): \(message)")
+    public func synthesize(_ text: String, language: String) async throws -> PCM {
+        let result = try await Subprocess.run(
+            .path(FilePath(executable.path)),
+            arguments: ["-v", language, "-s", String(wordsPerMinute), "--stdout"],
+            input: .string(text),
+            // A minute of speech is 2.6 MB at espeak-ng's 22,050 Hz; nothing said here is that long.
+            output: .bytes(limit: 32 << 20),
+            error: .string(limit: 64 << 10))
+        guard result.terminationStatus == .exited(0) else {
+            throw SynthesisFailed(description: "espeak-ng gagal (\(result.terminationStatus)): \(result.standardError ?? "")")
         }
         // espeak-ng writes its WAV header before it knows the length; the reader takes what follows.
-        return try WAVFile.read(wav)
+        return try WAVFile.read(Data(result.standardOutput))
     }
 }

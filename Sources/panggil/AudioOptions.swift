@@ -19,8 +19,8 @@ struct AudioOptions: ParsableArguments {
     }
 
     /// The site's voice, checked against every call the site can make: a missing clip stops here.
-    func loadVoice(for site: Site) throws -> CallVoice {
-        try CallVoice(site: site, audio: audioDirectory, synthesizer: EspeakProgram())
+    func loadVoice(for site: Site) async throws -> CallVoice {
+        try await CallVoice(site: site, audio: audioDirectory, synthesizer: EspeakProgram())
     }
 
     func pulseOutput(logger: Logger) -> PulseOutput {

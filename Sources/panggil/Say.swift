@@ -32,7 +32,7 @@ struct Say: AsyncParsableCommand {
             guard let counter = site.counter(counter) else { throw QueueError.unknownCounter(counter) }
             let label = TicketLabel(parsing: ticket)!
             guard site.service(label.prefix) != nil else { throw QueueError.unknownService(label.prefix) }
-            let voice = try audio.loadVoice(for: site)
+            let voice = try await audio.loadVoice(for: site)
             if print {
                 let sayings = voice.announcements(ticket: label, counter: counter, recall: recall)
                 Swift.print(sayings.map(\.text).joined(separator: "\n"))

@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
             if ignoreHours { loaded.site.enforceHours = false }
             let site = loaded.site
             // Before anything starts: a voice pack that cannot say every call stops the server here.
-            let voice = try audio.loadVoice(for: site)
+            let voice = try await audio.loadVoice(for: site)
             let queue = try await store.openStore(loaded)
             var logger = Logger(label: "panggil")
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

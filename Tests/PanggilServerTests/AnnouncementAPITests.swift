@@ -9,16 +9,16 @@ import Testing
 
 @Suite("Announcement previews and audio")
 struct AnnouncementAPITests {
-    func harness() throws -> Harness {
+    func harness() async throws -> Harness {
         var harness = try Harness()
-        harness.voice = try CallVoice(site: harness.store.site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        harness.voice = try await CallVoice(site: harness.store.site, audio: Fixtures.audioDirectory, synthesizer: nil)
         return harness
     }
 
     /// A speaker display sounds an emergency from the same address as a call: the broadcast's
     /// `startedEvent`. Without espeak-ng (as here) an emergency is the alarm alone.
     @Test func anEmergencysAudioIsServedAndASilentNoticeHasNone() async throws {
-        let harness = try harness()
+        let harness = try await harness()
         try await harness.run { client in
             let emergency = try await client.send(.post, "/api/broadcasts", #"{"template": "gempa"}"#)
             let id = try #require(emergency["startedEvent"] as? Int)
@@ -35,7 +35,7 @@ struct AnnouncementAPITests {
     }
 
     @Test func aPreviewSaysWhatTheLoudspeakersWouldSay() async throws {
-        let harness = try harness()
+        let harness = try await harness()
         try await harness.run { client in
             let preview = try await client.send(.get, "/api/announcements/preview?ticket=A-012&counter=3")
             #expect(preview.status == .ok)
@@ -60,7 +60,7 @@ struct AnnouncementAPITests {
         ("/api/announcements/1.wav", 404, "announcement_not_found"),
     ])
     func badRequestsAreExplained(uri: String, status: Int, code: String) async throws {
-        let harness = try harness()
+        let harness = try await harness()
         try await harness.run { client in
             let reply = try await client.send(.get, uri)
             #expect(reply.status.code == status && reply.errorCode == code, "\(uri): \(reply.status) \(reply.json)")
@@ -68,7 +68,7 @@ struct AnnouncementAPITests {
     }
 
     @Test func aLoggedCallCanBeFetchedAsTheAudioThatWasPlayed() async throws {
-        let harness = try harness()
+        let harness = try await harness()
         let store = harness.store
         _ = try await store.setCounter(1, to: .open, by: .system)
         _ = try await store.issue(service: "B", priority: false, by: .system)
@@ -96,7 +96,7 @@ struct AnnouncementAPITests {
     }
 
     @Test func withoutLoudspeakersTheHealthCheckSaysSo() async throws {
-        let harness = try harness()
+        let harness = try await harness()
         try await harness.run { client in
             let health = try await client.send(.get, "/healthz")
             #expect((health["audio"] as? [String: Any])?["state"] as? String == "off")

@@ -67,7 +67,7 @@ struct BadInputDrillTests {
         var site = Fixtures.smallSite
         site.enforceHours = false
         var harness = try Harness(site: site)
-        harness.voice = try CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        harness.voice = try await CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil)
         let store = harness.store
         // Something to act on: tickets waiting and called, a counter open.
         for _ in 0..<3 { _ = try await store.issue(service: "A", priority: false, by: .system) }

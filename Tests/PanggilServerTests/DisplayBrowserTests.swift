@@ -110,7 +110,7 @@ struct DisplayBrowserTests {
 
     @Test func thePortraitScreenSpeaksItsZonesCallsInOrder() async throws {
         var harness = try Harness(site: Self.site)
-        harness.voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        harness.voice = try await CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
         let store = harness.store
         let browser = try await Browser.start()
         defer { browser.stop() }
@@ -153,7 +153,7 @@ struct DisplayBrowserTests {
         var site = Self.site
         site.emergency.repeatSeconds = 5
         var harness = try Harness(site: site)
-        harness.voice = try CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        harness.voice = try await CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil)
         let store = harness.store
         let browser = try await Browser.start()
         defer { browser.stop() }
@@ -202,7 +202,7 @@ struct DisplayBrowserTests {
 
     @Test func aSpeakerDisplayAsksForATouchBeforeItPlays() async throws {
         var harness = try Harness(site: Self.site)
-        harness.voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        harness.voice = try await CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
         let browser = try await Browser.start()
         defer { browser.stop() }
         try await harness.run(.live) { client in

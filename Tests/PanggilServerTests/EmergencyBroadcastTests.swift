@@ -45,7 +45,7 @@ struct EmergencyBroadcastTests {
         defer { output.shutdown() }
         let store = try SQLiteQueueStore(path: Fixtures.temporaryStorePath(), site: Self.site, clock: SystemClock())
         for _ in 0..<4 { _ = try await store.issue(service: "A", priority: false, by: .system) }
-        let voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: espeak)
+        let voice = try await CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: espeak)
         let hall = SpokenCallTests.Hall(daemon: daemon, output: output, store: store, voice: voice)
         let alarm = Alarm.tone(sampleRate: VoicePack.sampleRate).samples
 
@@ -155,7 +155,7 @@ struct EmergencyBroadcastTests {
         let output = SpokenCallTests.output(for: daemon)
         defer { output.shutdown() }
         let store = try SQLiteQueueStore(path: Fixtures.temporaryStorePath(), site: Self.site, clock: SystemClock())
-        let voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: espeak)
+        let voice = try await CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: espeak)
         let hall = SpokenCallTests.Hall(daemon: daemon, output: output, store: store, voice: voice)
         try await hall.run { client in
             let zone3 = try daemon.record(sink: "zona_3")

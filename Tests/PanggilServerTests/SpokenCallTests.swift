@@ -96,7 +96,7 @@ struct SpokenCallTests {
         defer { output.shutdown() }
         let store = try SQLiteQueueStore(path: Fixtures.temporaryStorePath(), site: Self.site, clock: SystemClock())
         for _ in 0..<4 { _ = try await store.issue(service: "A", priority: false, by: .system) }
-        let voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        let voice = try await CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
         try await body(Hall(daemon: daemon, output: output, store: store, voice: voice))
     }
 
@@ -209,7 +209,7 @@ struct SpokenCallTests {
         defer { daemon.stop() }
         let output = Self.output(for: daemon)
         defer { output.shutdown() }
-        let voice = try CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
+        let voice = try await CallVoice(site: Self.site, audio: Fixtures.audioDirectory, synthesizer: nil)
         let call = try voice.render(ticket: TicketLabel(prefix: "A", number: 7), counter: Self.site.counter(1)!, recall: false).pcm
         let alarm = Self.alarm()
         let reports = Reports()

@@ -22,12 +22,12 @@ struct CallVoiceTests {
         return directory
     }
 
-    @Test func repeatsAndLanguagesFollowEachOtherAfterOneChime() throws {
-        let one = try CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil)
+    @Test func repeatsAndLanguagesFollowEachOtherAfterOneChime() async throws {
+        let one = try await CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil)
         var both = site
         both.speech.languages = ["id", "en"]
         both.speech.repeats = 2
-        let twice = try CallVoice(site: both, audio: Fixtures.audioDirectory, synthesizer: nil)
+        let twice = try await CallVoice(site: both, audio: Fixtures.audioDirectory, synthesizer: nil)
         let counter = site.counter(1)!
         let single = try one.render(ticket: label, counter: counter, recall: false)
         let full = try twice.render(ticket: label, counter: counter, recall: false)
@@ -44,10 +44,10 @@ struct CallVoiceTests {
         #expect(full.pcm.samples.count == last.start + last.count)
     }
 
-    @Test func serviceNamesComeFromTheSitesRecordingOrAreSynthesised() throws {
+    @Test func serviceNamesComeFromTheSitesRecordingOrAreSynthesised() async throws {
         var site = site
         site.speech.style.sayService = true
-        let synthesised = try CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: ToneSynthesizer())
+        let synthesised = try await CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: ToneSynthesizer())
         let rendered = try synthesised.render(ticket: label, counter: site.counter(1)!, recall: false)
         let part = try #require(rendered.parts.first { $0.clip == "layanan-a" })
         #expect((2_195...2_205).contains(part.count), "the tone, its quiet edges trimmed: \(part.count)")
@@ -55,7 +55,7 @@ struct CallVoiceTests {
             == "Nomor antrian, A, dua belas, KTP. Silakan menuju loket satu.")
 
         // Without a synthesiser every service needs a recording; each missing one is named.
-        let error = #expect(throws: VoicePackError.self) { try CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil) }
+        let error = await #expect(throws: VoicePackError.self) { try await CallVoice(site: site, audio: Fixtures.audioDirectory, synthesizer: nil) }
         #expect(Set(error?.problems.compactMap { $0.split(separator: "'").dropFirst().first.map(String.init) } ?? []) == ["layanan-a", "layanan-b", "layanan-p"])
 
         // A recording dropped into the pack wins over synthesis.
@@ -68,39 +68,39 @@ struct CallVoiceTests {
         clips["layanan-a"] = ["file": "layanan-a.wav", "text": "ka te pe"]
         manifest["clips"] = clips
         try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
-        let withRecording = try CallVoice(site: site, audio: audio, synthesizer: ToneSynthesizer())
+        let withRecording = try await CallVoice(site: site, audio: audio, synthesizer: ToneSynthesizer())
         let again = try withRecording.render(ticket: label, counter: site.counter(1)!, recall: false)
         #expect(try #require(again.parts.first { $0.clip == "layanan-a" }).count == 5_000)
     }
 
-    @Test func espeakSaysFreeText() throws {
+    @Test func espeakSaysFreeText() async throws {
         let espeak = try #require(EspeakProgram(), "espeak-ng is installed by scripts/setup-debian")
-        let speech = try espeak.synthesize("Mohon perhatian. Gedung akan ditutup.", language: "id")
+        let speech = try await espeak.synthesize("Mohon perhatian. Gedung akan ditutup.", language: "id")
         #expect(speech.sampleRate == 22_050)
         #expect(speech.seconds > 1 && speech.seconds < 6, "\(speech.seconds) s")
         #expect(speech.samples.contains { abs(Int($0)) > 3_000 }, "not silent")
         // A text that looks like an option is still just text.
-        #expect(try espeak.synthesize("--version", language: "id").seconds > 0.3)
+        #expect(try await espeak.synthesize("--version", language: "id").seconds > 0.3)
     }
 
-    @Test func whatTheSiteNeedsButThePackLacksStopsStartUp() throws {
+    @Test func whatTheSiteNeedsButThePackLacksStopsStartUp() async throws {
         // A destination word no pack ships.
         var odd = site
         odd.counters[0].destination = "kamar"
-        let error = #expect(throws: VoicePackError.self) { try CallVoice(site: odd, audio: Fixtures.audioDirectory, synthesizer: nil) }
+        let error = await #expect(throws: VoicePackError.self) { try await CallVoice(site: odd, audio: Fixtures.audioDirectory, synthesizer: nil) }
         #expect(error?.problems.contains { $0.contains("'kamar'") } == true, "\(error?.problems ?? [])")
 
         // No chime.
         let audio = try copyOfAudio()
         try FileManager.default.removeItem(at: audio.appendingPathComponent("chimes/ding-dong.wav"))
-        let noChime = #expect(throws: VoicePackError.self) { try CallVoice(site: site, audio: audio, synthesizer: nil) }
+        let noChime = await #expect(throws: VoicePackError.self) { try await CallVoice(site: site, audio: audio, synthesizer: nil) }
         #expect(noChime?.problems.contains { $0.contains("ding-dong.wav") } == true)
 
         // A language without a pack.
         var french = site
         french.speech.languages = ["id", "en"]
         try FileManager.default.removeItem(at: audio.appendingPathComponent("voices/en"))
-        let noPack = #expect(throws: VoicePackError.self) { try CallVoice(site: french, audio: audio, synthesizer: nil) }
+        let noPack = await #expect(throws: VoicePackError.self) { try await CallVoice(site: french, audio: audio, synthesizer: nil) }
         #expect(noPack?.problems.contains { $0.contains("voices/en/manifest.json") } == true)
     }
 }

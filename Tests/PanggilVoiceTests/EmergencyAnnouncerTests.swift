@@ -197,19 +197,19 @@ final class CountingSynthesizer: SpeechSynthesizer, @unchecked Sendable {
 struct PreparedBroadcastTests {
     @Test func templatesAreSynthesisedAtStartSoThatRaisingOneWaitsForNothing() async throws {
         let synthesizer = CountingSynthesizer()
-        let voice = try CallVoice(site: Fixtures.smallSite, audio: Fixtures.audioDirectory, synthesizer: synthesizer)
+        let voice = try await CallVoice(site: Fixtures.smallSite, audio: Fixtures.audioDirectory, synthesizer: synthesizer)
         await voice.prepareTemplates()
         // evakuasi, gempa and listrik-padam; loket-tutup has a blank and waits for its counter number.
         #expect(synthesizer.texts.count == 3)
         let template = try #require(Fixtures.smallSite.emergency.template("gempa"))
         let raised = Broadcast(id: 9, kind: .emergency, text: template.text, english: template.english, zones: ["z1"], startedAt: Date())
-        let audio = try voice.render(broadcast: raised)
+        let audio = try await voice.render(broadcast: raised)
         #expect(synthesizer.texts.count == 3, "no synthesis when it is raised")
         #expect(audio.samples.prefix(Alarm.tone(sampleRate: VoicePack.sampleRate).samples.count) == Alarm.tone(sampleRate: VoicePack.sampleRate).samples[...])
         // A free text is synthesised once, then reused.
         let notice = Broadcast(id: 10, kind: .notice, text: "Loket 3 buka pukul 13.00.", zones: [], startedAt: Date(), spoken: true)
-        _ = try voice.render(broadcast: notice)
-        _ = try voice.render(broadcast: notice)
+        _ = try await voice.render(broadcast: notice)
+        _ = try await voice.render(broadcast: notice)
         #expect(synthesizer.texts.last == "Loket 3 buka pukul tiga belas." && synthesizer.texts.count == 4)
     }
 }
