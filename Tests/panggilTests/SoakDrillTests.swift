@@ -96,7 +96,9 @@ struct SoakDrillTests {
         #expect(tally.issued == 3_000)
         // Caches fill during the morning; after that the server must not keep growing.
         #expect(memory[2] - memory[1] < 8 * 1024, "resident memory grew \(memory[2] - memory[1]) KB in the last third")
-        #expect(descriptors[2] <= descriptors[1] && descriptors[1] <= descriptors[0] + 2, "descriptors \(descriptors)")
+        // The four workers' keep-alive connections come and go with the client's pool: a few either way.
+        // A leak would be one per request or per ticket, hundreds here.
+        #expect(descriptors[2] <= descriptors[0] + 4, "descriptors \(descriptors)")
 
         // Every display followed the whole day; the report counts what the simulation did.
         let latest = try #require(try await clients[0].send("GET", "/healthz").1["seq"] as? Int)
