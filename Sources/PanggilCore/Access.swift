@@ -83,6 +83,8 @@ public enum Permission: Sendable, Equatable {
     case manageAccess
     /// Read the daily and monthly reports (figures about staff's work, so not public).
     case readReports
+    /// See which screens follow the stream, and from which addresses.
+    case watchScreens
 }
 
 extension Principal {
@@ -97,7 +99,7 @@ extension Principal {
             case .admin:
                 return true
             case .supervisor:
-                return permission == .issueTicket || permission == .readReports
+                return permission == .issueTicket || permission == .readReports || permission == .watchScreens
             case .staff:
                 switch permission {
                 case .issueTicket:
@@ -108,7 +110,7 @@ extension Principal {
                     return user.counters.contains(counter)
                 case .ticket(nil, let service):
                     return user.counters.contains { site.counter($0)?.services.contains(service) ?? false }
-                case .broadcast, .manageAccess, .readReports:
+                case .broadcast, .manageAccess, .readReports, .watchScreens:
                     return false
                 }
             }

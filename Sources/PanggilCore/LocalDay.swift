@@ -38,6 +38,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         }
     }
 
+    /// The day `days` later (earlier when negative).
+    public func adding(days: Int) -> LocalDate {
+        let utc = TimeZone(identifier: "UTC")!
+        let calendar = Self.calendar(utc)
+        let noon = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
+        return LocalDate(calendar.date(byAdding: .day, value: days, to: noon)!, in: utc)
+    }
+
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

@@ -61,6 +61,15 @@ public protocol QueueStore: Sendable {
     /// Which event ids a reader can resume from: any id from `resumableFrom` (every later event is still
     /// in the log) to `latest`. An id outside belongs to pruned history or to another database.
     func logBounds() async throws -> LogBounds
+    /// The counters whose last change before the local day `day` left them open: a report of that day
+    /// counts their open time from its first event.
+    func countersOpen(before day: LocalDate) async throws -> Set<Int>
+    /// The first local day whose events are all still in the log; nil while nothing has been pruned.
+    func retainedSince() async throws -> LocalDate?
+    /// Deletes the events of the local days before `day` (the site's retention having run out for
+    /// them) and returns how many went; the newest event always stays.
+    @discardableResult
+    func pruneEvents(before day: LocalDate) async throws -> Int
     /// Every event committed after `seq` by any process, in order, each once, as it is committed.
     func feed(after seq: Int64) -> AsyncThrowingStream<QueueEvent, Error>
     /// The local day now, in the site's timezone.

@@ -70,11 +70,12 @@ public struct QueueReport: Sendable, Equatable {
     public var services: [String: ReportLine]
     /// Seconds each counter was open (not paused, not closed). A counter left open counts until the
     /// last event of its day (a counter nobody closed at night is not open all night), or until `now`
-    /// for today.
+    /// for today; still open the next day, it counts again from that day's first event.
     public var counterOpenSeconds: [Int: Double]
 
-    /// `events` of the report's days, in log order; `now` when the report includes today.
-    public init(site: Site, days: [LocalDate], events: [QueueEvent], now: Date? = nil) {
+    /// `events` of the report's days, in log order; `now` when the report includes today;
+    /// `openAtStart`, the counters left open before the first day (see `QueueStore.countersOpen(before:)`).
+    public init(site: Site, days: [LocalDate], events: [QueueEvent], now: Date? = nil, openAtStart: Set<Int> = []) {
         self.days = days
         var services = Dictionary(uniqueKeysWithValues: site.services.map { ($0.code, ReportLine()) })
         var counterOpen: [Int: Double] = Dictionary(uniqueKeysWithValues: site.counters.map { ($0.number, 0) })
@@ -87,13 +88,19 @@ public struct QueueReport: Sendable, Equatable {
         func line(_ code: String, _ change: (inout ReportLine) -> Void) {
             change(&services[code, default: ReportLine()])
         }
+        /// The counters open at the end of the day before: they count again once the day begins.
+        var leftOpen = openAtStart
         func closeCounters(at end: Date) {
             for (number, since) in openSince where end > since { counterOpen[number, default: 0] += end.timeIntervalSince(since) }
+            leftOpen = Set(openSince.keys)
             openSince = [:]
         }
 
         for event in events where wanted.contains(event.day) {
             if let current = day, current.date != event.day { closeCounters(at: current.last) }
+            if day?.date != event.day {
+                for number in leftOpen { openSince[number] = event.at }
+            }
             day = (event.day, event.at)
             if event.type == .counterChanged, let number = event.counter, let state = event.counterState {
                 if state == .open {

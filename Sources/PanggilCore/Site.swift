@@ -27,13 +27,20 @@ public struct Site: Sendable, Equatable {
     public var holidays: [Holiday]
     public var announcements: ScheduleAnnouncements
     public var emergency: EmergencySettings
+    /// How many local days of the event log (and so of reports) are kept; older days are pruned.
+    public var retentionDays: Int
+
+    /// A year and a month: this month's report can still be set beside the same month last year.
+    public static let defaultRetentionDays = 400
+    /// Never less than a month, so that the last full month's report is always there.
+    public static let shortestRetentionDays = 31
 
     public init(
         name: String, timeZone: TimeZone, languages: [String] = ["id"], agencies: [Agency], services: [Service],
         counters: [Counter], zones: [Zone], callPolicy: CallPolicy = .priorityFirst, hours: WeeklyHours? = nil,
         enforceHours: Bool = true, speech: SpeechSettings = SpeechSettings(), displays: [Display] = [], logo: String? = nil,
         breaks: [ScheduledBreak] = [], holidays: [Holiday] = [], announcements: ScheduleAnnouncements = ScheduleAnnouncements(),
-        emergency: EmergencySettings = EmergencySettings()
+        emergency: EmergencySettings = EmergencySettings(), retentionDays: Int = Site.defaultRetentionDays
     ) {
         self.name = name
         self.timeZone = timeZone
@@ -52,6 +59,7 @@ public struct Site: Sendable, Equatable {
         self.holidays = holidays
         self.announcements = announcements
         self.emergency = emergency
+        self.retentionDays = retentionDays
     }
 
     public func service(_ code: String) -> Service? {

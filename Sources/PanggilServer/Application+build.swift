@@ -16,15 +16,18 @@ public struct ServerConfiguration: Sendable {
     public var logo: URL?
     /// How often broadcasts posted ahead, or with an end, are checked against the clock.
     public var scheduleCheck: Duration
+    /// How often the log is pruned of days past the site's retention.
+    public var retentionCheck: Duration
 
     public init(host: String = "0.0.0.0", port: Int = 8080, stream: StreamConfiguration = StreamConfiguration(),
-                layouts: URL? = nil, logo: URL? = nil, scheduleCheck: Duration = .seconds(1)) {
+                layouts: URL? = nil, logo: URL? = nil, scheduleCheck: Duration = .seconds(1), retentionCheck: Duration = .seconds(3600)) {
         self.host = host
         self.port = port
         self.stream = stream
         self.layouts = layouts
         self.logo = logo
         self.scheduleCheck = scheduleCheck
+        self.retentionCheck = retentionCheck
     }
 }
 
@@ -39,6 +42,9 @@ public func buildApplication(
     let board = try await LiveBoard(store: store, stream: configuration.stream, logger: logger)
     var services: [any ServiceLifecycle.Service] = [
         board, BroadcastScheduler(store: store, check: configuration.scheduleCheck, logger: logger),
+        Chore(interval: configuration.retentionCheck) { [retention = EventRetention(store: store, logger: logger)] in
+            await retention.prune()
+        },
     ]
     var speakers: Speakers?
     if let voice, let audio {
@@ -78,6 +84,7 @@ func buildRouter(
     AccessAPI(authenticator: authenticator, site: store.site).register(on: router)
     ConsoleAPI(store: store, board: board).register(on: router)
     ReportsAPI(store: store).register(on: router)
+    ScreensAPI(board: board).register(on: router)
     if let voice { AnnouncementAPI(store: store, voice: voice).register(on: router) }
     pages?.register(on: router)
     return router

@@ -144,6 +144,9 @@ struct DisplayJSON: Codable, Equatable {
         if let services = display.services { query.append("services=\(services.joined(separator: ","))") }
         let counters = display.counter.map { [$0] } ?? display.counters
         if let counters { query.append("counters=\(counters.map(String.init).joined(separator: ","))") }
+        // Names the screen on the admin page's list of connected screens.
+        query.append("display=\(display.name)")
+        query.append("layout=\(display.layout.rawValue)")
         stream = StreamServer.path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 }

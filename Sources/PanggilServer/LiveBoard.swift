@@ -14,6 +14,8 @@ public actor LiveBoard: ServiceLifecycle.Service {
     private var board: Board
     private let hub: EventHub
     public nonisolated let metrics: ServerMetrics
+    /// Which screens follow the stream, for the admin page.
+    nonisolated let screens = ScreenRegistry()
 
     public init(store: any QueueStore, stream: StreamConfiguration = StreamConfiguration(),
                 logger: Logger = Logger(label: "panggil.board"), metrics: ServerMetrics = ServerMetrics()) async throws {
@@ -94,5 +96,10 @@ public actor LiveBoard: ServiceLifecycle.Service {
 
     func unsubscribe(_ subscriber: Subscriber) {
         hub.remove(subscriber)
+    }
+
+    /// From a connection's event loop, which must not wait for the board.
+    nonisolated func unsubscribeLater(_ subscriber: Subscriber) {
+        Task { await self.unsubscribe(subscriber) }
     }
 }

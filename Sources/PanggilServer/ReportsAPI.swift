@@ -56,10 +56,20 @@ struct ReportsAPI: Sendable {
     }
 
     private func report(days: [LocalDate], today: LocalDate, byDay: Bool = false) async throws -> ReportJSON {
+        // Zeros for days whose events were pruned would read as a day nobody came.
+        let retainedSince = try await store.retainedSince()
+        if let retainedSince, days.last! < retainedSince {
+            throw APIError(.gone, "report_pruned", """
+                Data sampai \(retainedSince.adding(days: -1)) sudah dihapus sesuai masa simpan situs \
+                (retention_days: \(store.site.retentionDays)); laporan tersedia mulai \(retainedSince).
+                """)
+        }
         let events = try await store.events(from: days.first!, through: days.last!)
         let now = days.contains(today) ? store.clock.now() : nil
-        let report = QueueReport(site: store.site, days: days, events: events, now: now)
+        let report = QueueReport(site: store.site, days: days, events: events, now: now,
+                                 openAtStart: try await store.countersOpen(before: days.first!))
         var json = ReportJSON(report, site: store.site)
+        if let retainedSince, days.first! < retainedSince { json.retainedSince = retainedSince.description }
         if byDay {
             // The month's trend: one line per day, from the same events.
             let perDay = Dictionary(grouping: events, by: \.day)
@@ -149,6 +159,8 @@ struct ReportJSON: Encodable {
     var services: [Line]
     var counters: [CounterLine]
     var days: [DayLine]?
+    /// Set when the period begins before the first day still in the log: the days before it count nothing.
+    var retainedSince: String?
 
     init(_ report: QueueReport, site: Site) {
         self.site = site.name

@@ -68,7 +68,7 @@ private struct Reader {
         guard let map = mapping(node, "(akar)", allowed: [
             "name", "timezone", "languages", "enforce_hours", "call_policy", "hours", "speech",
             "zones", "agencies", "services", "counters", "displays", "logo", "breaks", "holidays", "announcements",
-            "emergency",
+            "emergency", "retention_days",
         ]) else { return nil }
         let name = string(map["name"], "name") ?? ""
         var timeZone = TimeZone(identifier: "Asia/Jakarta")!
@@ -93,10 +93,16 @@ private struct Reader {
         let holidays = map["holidays"].map { list($0, "holidays").enumerated().compactMap { holiday($1, "holidays[\($0)]") } } ?? []
         let announcements = map["announcements"].flatMap { scheduleAnnouncements($0, "announcements") } ?? ScheduleAnnouncements()
         let emergency = map["emergency"].flatMap { emergencySettings($0, "emergency") } ?? EmergencySettings()
+        var retentionDays = Site.defaultRetentionDays
+        if let days = int(map["retention_days"], "retention_days") {
+            if days >= Site.shortestRetentionDays { retentionDays = days } else {
+                fail("retention_days", "minimal \(Site.shortestRetentionDays) hari, agar laporan bulan lalu selalu ada (bawaan: \(Site.defaultRetentionDays))")
+            }
+        }
         return Site(name: name, timeZone: timeZone, languages: languages, agencies: agencies, services: services,
                     counters: counters, zones: zones, callPolicy: policy, hours: hours, enforceHours: enforceHours,
                     speech: speech, displays: displays, logo: logo, breaks: breaks, holidays: holidays,
-                    announcements: announcements, emergency: emergency)
+                    announcements: announcements, emergency: emergency, retentionDays: retentionDays)
     }
 
     /// `{name: Istirahat sholat Jumat, days: jumat, time: "11.30-13.00", services: [A], announce: true}`.

@@ -444,6 +444,51 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 
+    public func countersOpen(before day: LocalDate) async throws -> Set<Int> {
+        try await pool.read { db in
+            Set(try Int.fetchAll(db, sql: """
+                SELECT counter FROM events WHERE seq IN (
+                    SELECT MAX(seq) FROM events WHERE type = 'counter.changed' AND day < ? GROUP BY counter)
+                AND json_extract(data, '$.counter_state') = 'open'
+                """, arguments: [day.description]))
+        }
+    }
+
+    /// The first local day whose events are all still in the log; days before it may have been pruned.
+    public func retainedSince() async throws -> LocalDate? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'retained_since'").flatMap { LocalDate(iso: $0) }
+        }
+    }
+
+    /// Deletes the events of the days before `day`, the site's retention having run out for them, and
+    /// returns how many went. The mark moves first, in its own commit, so that a report or resume
+    /// asked meanwhile knows those days are going; the deletes follow in small transactions so that
+    /// commands are never kept waiting long. The newest event always stays: it carries the sequence
+    /// a resuming display is checked against.
+    @discardableResult
+    public func pruneEvents(before day: LocalDate) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE meta SET value = max(value, ?) WHERE key = 'retained_since'", arguments: [day.description])
+        }
+        var pruned = 0
+        while true {
+            let deleted = try await pool.write { db -> Int in
+                try db.execute(sql: """
+                    DELETE FROM events WHERE seq IN (
+                        SELECT seq FROM events
+                        WHERE day < (SELECT value FROM meta WHERE key = 'retained_since')
+                          AND seq < (SELECT MAX(seq) FROM events)
+                        ORDER BY seq LIMIT 2000)
+                    """)
+                return db.changesCount
+            }
+            pruned += deleted
+            guard deleted > 0 else { return pruned }
+            await Task.yield()
+        }
+    }
+
     public func events(from first: LocalDate, through last: LocalDate) async throws -> [QueueEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT \(QueueEvent.columns) FROM events WHERE day BETWEEN ? AND ? ORDER BY seq",

@@ -193,6 +193,24 @@ enum Schema {
                     CHECK (json_valid(services) AND json_type(services) = 'array');
                 """)
         }
+        migrator.registerMigration("v6: event retention") { db in
+            // The log stays append-only, with one deliberate exception: the days before
+            // `retained_since` may be deleted, and that mark only ever moves forward. Until a site
+            // sets a retention, the mark is before every day and nothing can be deleted.
+            try db.execute(sql: """
+                INSERT INTO meta (key, value) VALUES ('retained_since', '0000-00-00');
+                DROP TRIGGER events_append_only_delete;
+                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                WHEN OLD.day >= (SELECT value FROM meta WHERE key = 'retained_since')
+                BEGIN SELECT RAISE(ABORT, 'events are append-only (only days before retained_since may be pruned)'); END;
+                CREATE TRIGGER meta_retained_since_forward BEFORE UPDATE ON meta
+                WHEN OLD.key = 'retained_since' AND (NEW.key != OLD.key OR NEW.value < OLD.value)
+                BEGIN SELECT RAISE(ABORT, 'retained_since only moves forward'); END;
+                CREATE TRIGGER meta_retained_since_kept BEFORE DELETE ON meta
+                WHEN OLD.key = 'retained_since'
+                BEGIN SELECT RAISE(ABORT, 'retained_since only moves forward'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -51,6 +51,9 @@ struct AccessTests {
         Case(method: .delete, path: "/api/users/budi", allowed: adminOnly),
         Case(method: .post, path: "/api/devices", body: #"{"name": "kios-2", "kind": "kiosk"}"#, allowed: adminOnly),
         Case(method: .delete, path: "/api/devices/1", allowed: adminOnly),
+        // Not public either: figures about staff's work, and where the screens are.
+        Case(method: .get, path: "/api/reports/daily", allowed: [.supervisor, .admin]),
+        Case(method: .get, path: "/api/screens", allowed: [.supervisor, .admin]),
     ]
 
     /// The small hall with: `siti` at counters 1 and 2, `budi` at counter 3 (service B only), a

@@ -146,6 +146,9 @@ struct ConsoleBrowserTests {
             try await admin.type("#login-password", "rahasia-admin")
             try await admin.click("#login-submit")
             #expect(try await admin.wait(for: "document.querySelector(\"#broadcast-templates [data-template='evakuasi']\") !== null", timeout: .seconds(10)))
+            // The hall's TV is listed among the screens, by its profile's name.
+            #expect(try await admin.wait(for: "document.querySelector(\"#screens tr[data-screen='lobi'] .state-on\") !== null"))
+            #expect(try await admin.text("#screens tr[data-screen='lobi']")?.contains("Layar aula") == true)
             try await admin.click("#broadcast-templates [data-template='evakuasi']")
             #expect(try await admin.isVisible("#broadcast-confirm"))
             #expect(try await admin.text("#broadcast-confirm")?.contains("jalur evakuasi") == true, "the whole message is shown before it goes out")

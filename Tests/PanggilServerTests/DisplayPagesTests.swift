@@ -8,16 +8,56 @@ import Testing
 
 @Suite("Display pages and profiles")
 struct DisplayPagesTests {
+    /// The admin page's list of screens: who follows the stream now, and when a screen that left was
+    /// last seen; phones are only counted.
+    @Test func connectedScreensAreListedWithWhenTheyWereLastSeen() async throws {
+        let harness = try Harness()
+        try await harness.run(.live) { client in
+            let port = client.port!
+            let lobby = try StreamClient(port: port, path: "/api/events?zone=z1&display=lobi&layout=hall",
+                                         headers: ["User-Agent": "Mozilla/5.0 (SMART-TV)"])
+            let counter = try StreamClient(port: port, path: "/api/events?counters=3&display=meja-3&layout=counter")
+            let ticket = try await harness.store.issue(service: "B", priority: false, by: .system)
+            let phone = try StreamClient(port: port, path: "/api/events?ticket=\(ticket.publicCode)")
+            for stream in [lobby, counter, phone] { #expect(await stream.wait { $0.contains("event: snapshot") }) }
+
+            var list = try await client.send(.get, "/api/screens")
+            #expect(list.status == .ok)
+            var screens = try #require(list["screens"] as? [[String: Any]])
+            #expect(screens.map { $0["display"] as? String } == ["lobi", "meja-3"])
+            #expect(screens[0]["layout"] as? String == "hall" && screens[0]["scope"] as? String == "zone=z1")
+            #expect(screens[0]["address"] as? String == "127.0.0.1" && screens[0]["userAgent"] as? String == "Mozilla/5.0 (SMART-TV)")
+            #expect(screens.allSatisfy { $0["connected"] as? Bool == true })
+            #expect(list["phones"] as? Int == 1)
+
+            harness.clock.set(Fixtures.wib("2026-11-30 09:05"))
+            counter.disconnect()
+            phone.disconnect()
+            let deadline = ContinuousClock.now + .seconds(10)
+            repeat {
+                try await Task.sleep(for: .milliseconds(50))
+                list = try await client.send(.get, "/api/screens")
+                screens = list["screens"] as? [[String: Any]] ?? []
+            } while screens.last?["connected"] as? Bool != false && ContinuousClock.now < deadline
+            #expect(screens.map { $0["display"] as? String } == ["lobi", "meja-3"])
+            #expect(screens[1]["connected"] as? Bool == false)
+            #expect((screens[1]["lastSeen"] as? String)?.hasPrefix("2026-11-30T09:05") == true, "\(screens[1])")
+            #expect(list["phones"] as? Int == 0)
+
+            #expect(try await client.send(.get, "/api/screens", as: .none).status == .unauthorized)
+        }
+    }
+
     @Test func profilesNameTheirLayoutAndStream() async throws {
         let harness = try Harness()
         try await harness.run { client in
             let lobby = try await client.send(.get, "/api/displays/lantai-2")
             #expect(lobby.status == .ok)
             #expect(lobby["layout"] as? String == "portrait" && lobby["zoneName"] as? String == "Lantai 2")
-            #expect(lobby["stream"] as? String == "/api/events?zone=z2")
+            #expect(lobby["stream"] as? String == "/api/events?zone=z2&display=lantai-2&layout=portrait")
             #expect(lobby["speaker"] as? Bool == true && lobby["theme"] as? String == "light")
             let counter = try await client.send(.get, "/api/displays/meja-3")
-            #expect(counter["stream"] as? String == "/api/events?counters=3")
+            #expect(counter["stream"] as? String == "/api/events?counters=3&display=meja-3&layout=counter")
             let unknown = try await client.send(.get, "/api/displays/atap")
             #expect(unknown.status == .notFound && unknown.errorCode == "unknown_display")
             let all = try await client.execute(uri: "/api/displays", method: .get) { response in

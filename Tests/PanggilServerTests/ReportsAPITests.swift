@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import PanggilCore
+import PanggilStore
 import PanggilTesting
 import Testing
 @testable import PanggilServer
@@ -10,9 +12,10 @@ import Testing
 struct ReportsAPITests {
     /// A hall with a morning's work: four A tickets (one served, one absent), one B; a staff member
     /// and a supervisor signed in.
-    func morning() async throws -> Harness {
+    func morning(retentionDays: Int = Site.defaultRetentionDays) async throws -> Harness {
         var site = Fixtures.smallSite
         site.enforceHours = false
+        site.retentionDays = retentionDays
         let harness = try Harness(site: site, at: "2026-11-30 08:00")
         for (name, role, counters) in [("siti", Role.staff, [1]), ("sari", .supervisor, [])] {
             try await harness.authenticator.saveUser(User(name: name, role: role, counters: counters), password: "kata-sandi-\(name)", site: site)
@@ -102,6 +105,56 @@ struct ReportsAPITests {
                 let reply = try await client.send(.get, uri)
                 #expect(reply.status == .badRequest && reply.errorCode == code, "\(uri)")
             }
+        }
+    }
+
+    /// A month and a day later, with the site keeping 31 days: the morning is pruned, its report says
+    /// so rather than showing an empty day, and the month it belonged to says where its data begins.
+    @Test func daysPastTheRetentionArePrunedAndTheirReportsSaySo() async throws {
+        let harness = try await morning()
+        var site = harness.store.site
+        site.retentionDays = 31
+        let events = try await harness.store.events(after: 0, limit: 1000).count
+        let retention = EventRetention(store: try SQLiteQueueStore(path: harness.store.path, site: site, clock: harness.clock),
+                                       logger: Logger(label: "panggil-test"))
+        // Two weeks on, the first half of November is past keeping: the morning stays, and November's
+        // report says from when it counts.
+        harness.clock.set(Fixtures.wib("2026-12-14 08:00"))
+        #expect(retention.firstKeptDay == LocalDate(year: 2026, month: 11, day: 14))
+        #expect(await retention.prune() == 0)
+        try await harness.run { client in
+            let november = try await client.send(.get, "/api/reports/monthly?month=2026-11")
+            #expect(november.status == .ok && november["retainedSince"] as? String == "2026-11-14")
+            #expect((november["hall"] as? [String: Any])?["issued"] as? Int == 5)
+        }
+
+        harness.clock.set(Fixtures.wib("2026-12-31 08:00"))
+        #expect(retention.firstKeptDay == LocalDate(year: 2026, month: 12, day: 1))
+        #expect(await retention.prune() == events - 1, "all but the newest event")
+        #expect(await retention.prune() == 0)
+        try await harness.run { client in
+            let gone = try await client.send(.get, "/api/reports/daily?date=2026-11-30")
+            #expect(gone.status == .gone && gone.errorCode == "report_pruned")
+            #expect(gone.errorMessage?.contains("laporan tersedia mulai 2026-12-01") == true, "\(gone.errorMessage ?? "")")
+            #expect(try await client.send(.get, "/api/reports/monthly.csv?month=2026-11").status == .gone)
+            let december = try await client.send(.get, "/api/reports/monthly?month=2026-12")
+            #expect(december.status == .ok && december["retainedSince"] == nil)
+            let today = try await client.send(.get, "/api/reports/daily")
+            #expect(today.status == .ok && today["retainedSince"] == nil)
+        }
+    }
+
+    /// The running server prunes by itself, as it starts.
+    @Test func theServerPrunesPastTheRetentionWhenItStarts() async throws {
+        let harness = try await morning(retentionDays: 31)
+        harness.clock.set(Fixtures.wib("2026-12-31 08:00"))
+        try await harness.run(.live) { client in
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await harness.store.events(after: 0, limit: 100).count > 1, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await harness.store.events(after: 0, limit: 100).count == 1)
+            #expect(try await client.send(.get, "/api/reports/daily?date=2026-11-30").status == .gone)
         }
     }
 

@@ -177,7 +177,8 @@ struct StreamTests {
     }
 
     @Test(arguments: [("/api/events?zone=atap", 404, "unknown_zone"), ("/api/events?services=A,Q", 404, "unknown_service"),
-                      ("/api/events?counters=1,x", 404, "unknown_counter"), ("/api/events?ticket=nope", 404, "ticket_not_found")])
+                      ("/api/events?counters=1,x", 404, "unknown_counter"), ("/api/events?ticket=nope", 404, "ticket_not_found"),
+                      ("/api/events?display=Lobi%20Utama", 400, "invalid_display"), ("/api/events?layout=", 400, "invalid_layout")])
     func unknownFiltersAreRefused(path: String, status: Int, code: String) async throws {
         let harness = try Harness()
         try await harness.run(.live) { client in

@@ -59,6 +59,31 @@ struct ReportTests {
         #expect(QueueReport(site: site, days: [next], events: events).hall.issued == 0)
     }
 
+    /// A counter opened in the evening and never closed is not open all night, but it is open the next
+    /// day from the day's first event until it is paused.
+    @Test func aCounterLeftOpenOvernightCountsAgainFromTheNextDaysFirstEvent() async throws {
+        var site = Fixtures.smallSite
+        site.enforceHours = false
+        let clock = ManualClock(Fixtures.wib("2026-11-29 16:00"))
+        let store = try makeStore(site, clock: clock)
+        _ = try await store.setCounter(1, to: .open, by: staff)
+        _ = try await store.setCounter(2, to: .open, by: staff)
+        clock.set(Fixtures.wib("2026-11-29 17:00")); _ = try await store.setCounter(2, to: .closed, by: staff)
+        clock.set(Fixtures.wib("2026-11-29 18:00")); _ = try await store.issue(service: "B", priority: false, by: staff)
+        clock.set(Fixtures.wib("2026-11-30 08:00")); _ = try await store.issue(service: "B", priority: false, by: staff)
+        clock.set(Fixtures.wib("2026-11-30 11:30")); _ = try await store.setCounter(1, to: .paused, by: staff)
+
+        let monday = LocalDate(year: 2026, month: 11, day: 30), sunday = LocalDate(year: 2026, month: 11, day: 29)
+        #expect(try await store.countersOpen(before: monday) == [1], "counter 2 was closed")
+        #expect(try await store.countersOpen(before: sunday) == [])
+        let day = QueueReport(site: site, days: [monday], events: try await store.events(from: monday, through: monday),
+                              openAtStart: try await store.countersOpen(before: monday))
+        #expect(day.counterOpenSeconds[1] == 12_600, "08.00–11.30")
+        #expect(day.counterOpenSeconds[2] == 0)
+        let both = QueueReport(site: site, days: [sunday, monday], events: try await store.events(from: sunday, through: monday))
+        #expect(both.counterOpenSeconds[1] == 19_800.0, "16.00–18.00 on Sunday (7,200 s), 08.00–11.30 on Monday (12,600 s)")
+    }
+
     @Test func percentilesAreWaitsSomeoneActuallyHad() {
         let summary = DurationSummary([60, 120, 180, 240, 300, 360, 420, 480, 540, 600])
         #expect(summary.median == 300 && summary.p90 == 540 && summary.mean == 330 && summary.count == 10)

@@ -37,6 +37,12 @@
     notAdmin: 'Anda masuk sebagai {role}. Siaran, pengguna dan perangkat hanya dapat dikelola oleh admin.',
     noUsers: 'Belum ada pengguna.',
     noDevices: 'Belum ada perangkat. Buat satu untuk setiap kios tiket.',
+    noScreens: 'Belum ada layar yang tersambung sejak server dijalankan.',
+    phones: '{count} ponsel warga sedang mengikuti tiketnya.',
+    screenConnected: 'Tersambung',
+    screenGone: 'Terputus',
+    screenNow: 'sekarang',
+    screenUnnamed: '(tanpa profil)',
     nameMissing: 'Isi nama terlebih dahulu.',
     nameInvalid: 'Nama hanya boleh huruf kecil, angka, titik, garis bawah atau tanda hubung (1–40 karakter).',
     passwordShort: 'Kata sandi minimal 8 karakter.',
@@ -263,6 +269,7 @@
     loadDevices();
     loadTemplates();
     loadBroadcasts();
+    loadScreens();
     renderSite();
   }
 
@@ -1137,6 +1144,51 @@
     if (!state.me) return;
     if (!state.templates) loadTemplates();
     loadBroadcasts();
+    loadScreens();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Screens
+
+  async function loadScreens() {
+    let result;
+    try {
+      result = await api('GET', '/api/screens');
+    } catch (e) {
+      renderListError('screens', TEXT.network);
+      return;
+    }
+    if (sessionEnded(result)) return;
+    if (!result.ok || !result.data || !Array.isArray(result.data.screens)) {
+      renderListError('screens', errorText(result));
+      return;
+    }
+    renderScreens(result.data.screens, result.data.phones || 0);
+  }
+
+  /** Connected screens first (the server's order), then those gone, most recently seen first. */
+  function renderScreens(screens, phones) {
+    const box = $('screens');
+    box.textContent = '';
+    if (!screens.length) {
+      box.appendChild(el('p', { className: 'muted', text: TEXT.noScreens }));
+    } else {
+      const rows = screens.map(function (screen) {
+        // Status in words as well as colour.
+        return el('tr', { className: 'screen' + (screen.connected ? '' : ' revoked'), 'data-screen': screen.display || '' }, [
+          el('td', null, [el('strong', { text: screen.display || TEXT.screenUnnamed })]),
+          el('td', { text: (LAYOUTS[screen.layout] || screen.layout || '') + (screen.scope ? ' · ' + screen.scope : '') }),
+          el('td', { title: screen.userAgent || '', text: screen.address }),
+          el('td', { text: formatInstant(screen.connectedAt) }),
+          el('td', { className: 'last-seen', text: screen.connected ? TEXT.screenNow : formatInstant(screen.lastSeen) }),
+          el('td', { className: 'status' }, [screen.connected ?
+            el('span', { className: 'state-on', text: TEXT.screenConnected }) :
+            el('span', { className: 'state-off', text: TEXT.screenGone })])
+        ]);
+      });
+      box.appendChild(table(['Nama', 'Tata letak', 'Alamat', 'Tersambung sejak', 'Terakhir terlihat', 'Status'], rows));
+    }
+    if (phones > 0) box.appendChild(el('p', { className: 'hint phones', text: fill(TEXT.phones, { count: phones }) }));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@
     today: 'Hari ini: angka masih bertambah sampai layanan tutup.',
     thisMonth: 'Bulan berjalan: angka masih bertambah.',
     noTickets: 'Tidak ada tiket pada periode ini.',
+    retainedSince: 'Data sebelum {date} sudah dihapus sesuai masa simpan; hari-hari itu tidak terhitung.',
     printed: 'Dicetak {time} oleh {name}.',
     all: 'Semua layanan',
     noAgencies: 'Situs ini belum mempunyai instansi.',
@@ -543,6 +544,8 @@
     if (mode === 'daily' && data.from === day) notes.push(TEXT.today);
     if (mode === 'monthly' && String(data.from || '').slice(0, 7) === day.slice(0, 7)) notes.push(TEXT.thisMonth);
     if (!hall.issued) notes.push(TEXT.noTickets);
+    // Days before the store's retention were pruned: they count nothing, and the page says so.
+    if (data.retainedSince) notes.push(fill(TEXT.retainedSince, { date: longDate(data.retainedSince) }));
     $('report-subtitle').textContent = notes.filter(Boolean).join(' · ');
     $('report-printed').textContent = fill(TEXT.printed, { time: nowText(), name: state.me ? state.me.name : '' });
 

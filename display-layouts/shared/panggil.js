@@ -527,6 +527,8 @@
       counters = [String(config.counter)];
     }
     if (counters && counters.length) parts.push('counters=' + counters.map(encodeURIComponent).join(','));
+    // Labels the screen on the admin page's list of connected screens.
+    if (config.layout) parts.push('layout=' + encodeURIComponent(config.layout));
     return '/api/events' + (parts.length ? '?' + parts.join('&') : '');
   }
 

@@ -59,6 +59,7 @@ private func forbiddenMessage(_ permission: Permission) -> String {
     case .broadcast: "Hanya admin yang boleh menyiarkan pengumuman dan peringatan darurat."
     case .manageAccess: "Hanya admin yang boleh mengelola pengguna dan perangkat."
     case .readReports: "Hanya admin dan supervisor yang boleh melihat laporan."
+    case .watchScreens: "Hanya admin dan supervisor yang boleh melihat layar yang tersambung."
     }
 }
 

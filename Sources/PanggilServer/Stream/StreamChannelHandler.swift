@@ -48,6 +48,8 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Set once this connection carries a stream: what arrives after is ignored, and it ends with it.
     private var streaming = false
     private var subscriber: Subscriber?
+    /// Whether the stream is a screen's (listed on the admin page) rather than a phone's (counted).
+    private var isScreen = false
     private var headWritten = false
     private var ended = false
     /// Mirrors the channel's writability, kept here so that an event's write reads the handler alone
@@ -81,15 +83,16 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         streaming = true
         let server = server
         let sink = Sink(handler: self, eventLoop: context.eventLoop)
+        let address = context.channel.remoteAddress?.ipAddress ?? "?"
         Task {
-            let start = await server.open(head, sink: sink)
+            let start = await server.open(head, sink: sink, address: address)
             sink.eventLoop.execute { sink.handler.begin(start) }
         }
     }
 
     private func begin(_ start: StreamServer.Start) {
         guard let context, context.channel.isActive, !ended else {
-            if case .accepted(let subscriber, _, _) = start { forget(subscriber) }
+            if case .accepted(let subscriber, _, _, _) = start { server.board.unsubscribeLater(subscriber) }
             self.context?.close(promise: nil)
             return
         }
@@ -104,8 +107,14 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.write(wrapOutboundOut(.head(HTTPResponse(status: error.status, headerFields: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(body)), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
-        case .accepted(let subscriber, let head, let opening):
+        case .accepted(let subscriber, let head, let opening, let screen):
             self.subscriber = subscriber
+            if let screen {
+                isScreen = true
+                server.board.screens.connected(subscriber.id, screen)
+            } else {
+                server.board.screens.phoneConnected()
+            }
             // The kernel's send buffer would otherwise grow to megabytes for a client that stops reading;
             // events are small, so a modest buffer costs a healthy display nothing.
             _ = context.channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: server.configuration.socketSendBuffer)
@@ -169,8 +178,12 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     private func forget(_ subscriber: Subscriber) {
         self.subscriber = nil
-        let board = server.board
-        Task { await board.unsubscribe(subscriber) }
+        if isScreen {
+            server.board.screens.disconnected(subscriber.id, at: server.store.clock.now())
+        } else {
+            server.board.screens.phoneDisconnected()
+        }
+        server.board.unsubscribeLater(subscriber)
     }
 
     /// The handler, usable from the hub: every call happens on the handler's event loop.

@@ -25,12 +25,14 @@ struct StreamServer: Sendable {
 
     enum Start: Sendable {
         case refused(APIError)
-        case accepted(Subscriber, head: HTTPResponse, opening: ByteBuffer)
+        /// `screen` is nil for a phone.
+        case accepted(Subscriber, head: HTTPResponse, opening: ByteBuffer, screen: ScreenRegistry.Screen?)
     }
 
-    func open(_ request: HTTPRequest, sink: StreamSink) async -> Start {
+    /// `address` and `userAgent` say who asked, for the admin page's list of screens.
+    func open(_ request: HTTPRequest, sink: StreamSink, address: String) async -> Start {
         do {
-            return try await accept(request, sink: sink)
+            return try await accept(request, sink: sink, address: address)
         } catch let error as APIError {
             return .refused(error)
         } catch let error as QueueError {
@@ -40,9 +42,11 @@ struct StreamServer: Sendable {
         }
     }
 
-    private func accept(_ request: HTTPRequest, sink: StreamSink) async throws -> Start {
+    private func accept(_ request: HTTPRequest, sink: StreamSink, address: String) async throws -> Start {
         let site = store.site
         let query = URI(request.path ?? Self.path).queryParameters
+        // What the screen says it is (`display`, `layout`) only labels it on the admin page.
+        var screen: ScreenRegistry.Screen?
         // The header wins: a browser's EventSource reconnects with it while its URL keeps the first value.
         let resumeText = request.headerFields[.lastEventID] ?? query["last_event_id"].map(String.init)
         let resumeFrom = resumeText.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
@@ -60,6 +64,18 @@ struct StreamServer: Sendable {
         } else {
             let filter = try StreamFilter(zone: query["zone"].map(String.init), services: query["services"].map(String.init),
                                           counters: query["counters"].map(String.init), site: site)
+            let labels = try ["display", "layout"].map { name -> String? in
+                guard let value = query[Substring(name)].map(String.init) else { return nil }
+                guard (1...40).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+                    throw APIError.badRequest("invalid_\(name)", "Nama '\(name)' hanya boleh huruf kecil, angka dan tanda hubung (paling panjang 40).")
+                }
+                return value
+            }
+            let scope = ["zone", "services", "counters"].compactMap { name in query[Substring(name)].map { "\(name)=\($0)" } }.joined(separator: "&")
+            let now = store.clock.now()
+            screen = ScreenRegistry.Screen(display: labels[0], layout: labels[1], scope: scope, address: address,
+                                           userAgent: request.headerFields[.userAgent].map { String($0.prefix(200)) },
+                                           connectedAt: now, lastSeen: now, connected: true)
             let bounds = resumeFrom == nil ? nil : try await store.logBounds()
             let (display, board) = try await self.board.subscribe(filter, sink: sink)
             subscriber = display
@@ -83,7 +99,7 @@ struct StreamServer: Sendable {
             .cacheControl: "no-cache",
             .xAccelBuffering: "no",
         ])
-        return .accepted(subscriber, head: head, opening: ByteBuffer(string: text))
+        return .accepted(subscriber, head: head, opening: ByteBuffer(string: text), screen: screen)
     }
 }
 
