@@ -45,10 +45,14 @@ public struct BroadcastTemplate: Sendable, Equatable {
         return (fill(text), english.map(fill))
     }
 
-    /// A broadcast of this template with its blanks filled, for `zones` (empty: every zone).
-    public func draft(_ values: [String: String], zones: [String] = []) throws -> BroadcastDraft {
+    /// A broadcast of this template with its blanks filled, for `zones` (empty: every zone); a `kind`,
+    /// `text` or `english` given replaces the template's. The template's English says the template's
+    /// words, so a text of one's own drops it unless an English text is given too.
+    public func draft(_ values: [String: String], zones: [String] = [], kind: BroadcastKind? = nil, text: String? = nil,
+                      english: String? = nil) throws -> BroadcastDraft {
         let filled = try filled(values)
-        return BroadcastDraft(kind: kind, text: filled.text, english: filled.english, zones: zones)
+        return BroadcastDraft(kind: kind ?? self.kind, text: text ?? filled.text,
+                              english: english ?? (text == nil ? filled.english : nil), zones: zones)
     }
 
     /// Shipped with Panggil; a site file's template with the same id replaces one of these.

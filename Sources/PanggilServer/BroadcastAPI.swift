@@ -45,27 +45,23 @@ struct BroadcastAPI: Sendable {
     /// The request in the domain's terms: a template filled in (any field given overrides it), or the
     /// texts as given.
     private func draft(_ body: BroadcastRequest) throws -> BroadcastDraft {
-        var draft = BroadcastDraft(kind: .notice, text: "")
+        let kind = try body.kind.map { name in
+            guard let kind = BroadcastKind(rawValue: name) else {
+                throw APIError.badRequest("invalid_kind", "Jenis siaran '\(name)' tidak dikenal (pilih: notice, emergency).")
+            }
+            return kind
+        }
+        var draft: BroadcastDraft
         if let id = body.template {
             guard let template = store.site.emergency.template(id) else {
                 throw APIError.badRequest("unknown_template", "Templat '\(id)' tidak ada (lihat GET /api/broadcasts/templates).")
             }
-            draft = try template.draft(body.params ?? [:])
+            draft = try template.draft(body.params ?? [:], zones: body.zones ?? [], kind: kind, text: body.text, english: body.textEn)
         } else {
-            guard body.kind != nil else { throw APIError.badRequest("missing_field", "Kolom 'kind' wajib diisi (notice atau emergency).") }
-            guard body.text != nil else { throw APIError.badRequest("missing_field", "Kolom 'text' wajib diisi, atau pilih 'template'.") }
+            guard let kind else { throw APIError.badRequest("missing_field", "Kolom 'kind' wajib diisi (notice atau emergency).") }
+            guard let text = body.text else { throw APIError.badRequest("missing_field", "Kolom 'text' wajib diisi, atau pilih 'template'.") }
+            draft = BroadcastDraft(kind: kind, text: text, english: body.textEn, zones: body.zones ?? [])
         }
-        if let name = body.kind {
-            guard let kind = BroadcastKind(rawValue: name) else {
-                throw APIError.badRequest("invalid_kind", "Jenis siaran '\(name)' tidak dikenal (pilih: notice, emergency).")
-            }
-            draft.kind = kind
-        }
-        // A template's English says the template's words: with other words it would say something else.
-        if body.text != nil, body.textEn == nil { draft.english = nil }
-        draft.text = body.text ?? draft.text
-        draft.english = body.textEn ?? draft.english
-        draft.zones = body.zones ?? []
         draft.startsAt = try body.startsAt.map { try Self.instant($0, field: "startsAt") }
         draft.until = try body.until.map { try Self.instant($0, field: "until") }
         draft.spoken = body.spoken ?? false

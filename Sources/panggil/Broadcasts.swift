@@ -28,6 +28,10 @@ struct StartBroadcast: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let store = try await store.openStore()
+            let kind = try self.kind.map { name in
+                guard let kind = BroadcastKind(rawValue: name) else { throw ValidationError("--kind harus notice atau emergency, bukan '\(name)'.") }
+                return kind
+            }
             var draft: BroadcastDraft
             if let id = template {
                 guard let found = store.site.emergency.template(id) else {
@@ -39,23 +43,12 @@ struct StartBroadcast: AsyncParsableCommand {
                     guard parts.count == 2 else { throw ValidationError("--param harus NAMA=NILAI, bukan '\(pair)'.") }
                     values[parts[0]] = parts[1]
                 }
-                draft = try found.draft(values)
+                draft = try found.draft(values, zones: zone, kind: kind, text: text, english: textEn)
             } else {
                 // No default kind: an alarm typed without it must not quietly become a running line.
-                guard let text, kind != nil else { throw ValidationError("Pilih --template, atau beri --kind (notice atau emergency) dan --text.") }
-                draft = BroadcastDraft(kind: .notice, text: text)
+                guard let text, let kind else { throw ValidationError("Pilih --template, atau beri --kind (notice atau emergency) dan --text.") }
+                draft = BroadcastDraft(kind: kind, text: text, english: textEn, zones: zone)
             }
-            if let kind {
-                guard let value = BroadcastKind(rawValue: kind) else { throw ValidationError("--kind harus notice atau emergency, bukan '\(kind)'.") }
-                draft.kind = value
-            }
-            if let text {
-                draft.text = text
-                draft.english = textEn
-            } else if let textEn {
-                draft.english = textEn
-            }
-            draft.zones = zone
             draft.spoken = spoken
             if let minutes {
                 guard minutes > 0 else { throw ValidationError("--minutes harus lebih dari 0.") }

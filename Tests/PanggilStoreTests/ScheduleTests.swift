@@ -138,4 +138,18 @@ struct ScheduleTests {
         #expect(throws: QueueError.self) { try template.filled([:]) }
         #expect(site.emergency.templates.map(\.id) == ["evakuasi", "gempa", "listrik-padam", "loket-tutup"])
     }
+
+    /// What the admin page, the API and the command line give replaces the template's; a text of one's
+    /// own drops the template's English, which says other words.
+    @Test func aTemplatesTextsAndKindCanBeReplaced() throws {
+        let template = try #require(site.emergency.template("loket-tutup"))
+        let plain = try template.draft(["loket": "3"], zones: ["z1"])
+        #expect(plain.kind == .notice && plain.zones == ["z1"] && plain.english?.hasPrefix("We are sorry") == true)
+        let own = try template.draft(["loket": "3"], kind: .emergency, text: "Loket 3 tutup, silakan ke loket 4.")
+        #expect(own.kind == .emergency && own.text == "Loket 3 tutup, silakan ke loket 4." && own.english == nil)
+        let both = try template.draft(["loket": "3"], text: "Loket 3 tutup.", english: "Desk 3 is closed.")
+        #expect(both.english == "Desk 3 is closed." && both.kind == .notice)
+        let englishOnly = try template.draft(["loket": "3"], english: "Desk 3 is closed for now.")
+        #expect(englishOnly.text.hasPrefix("Mohon maaf, loket 3") && englishOnly.english == "Desk 3 is closed for now.")
+    }
 }
