@@ -31,9 +31,6 @@
 
   const TEXT = {
     network: 'Server tidak dapat dihubungi. Periksa jaringan, lalu coba lagi.',
-    serverError: 'Terjadi gangguan pada server (kode {status}).',
-    loginMissing: 'Isi nama dan kata sandi.',
-    sessionEnded: 'Sesi Anda sudah berakhir. Silakan masuk lagi.',
     notAdmin: 'Anda masuk sebagai {role}. Siaran, pengguna dan perangkat hanya dapat dikelola oleh admin.',
     noUsers: 'Belum ada pengguna.',
     noDevices: 'Belum ada perangkat. Buat satu untuk setiap kios tiket.',
@@ -174,97 +171,21 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // HTTP
+  // Sign-in (shared/signin.js, the same on the reports page)
 
-  /** Resolves to {status, ok, data} for every HTTP answer; rejects only when the server is unreachable. */
-  function api(method, path, body) {
-    const headers = { 'Accept': 'application/json' };
-    const options = { method: method, headers: headers, credentials: 'same-origin', cache: 'no-store' };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      options.body = JSON.stringify(body);
-    }
-    return root.fetch(path, options).then(function (response) {
-      return response.text().then(function (text) {
-        let data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        return { status: response.status, ok: response.ok, data: data };
-      });
-    });
-  }
+  const signIn = root.PanggilSignIn;
+  const api = signIn.api;
+  const errorText = signIn.errorText;
+  const sessionEnded = signIn.sessionEnded;
+  const showLogin = signIn.showLogin;
+  const lowercaseAsTyped = signIn.lowercaseAsTyped;
 
-  function errorText(result) {
-    const error = result && result.data && result.data.error;
-    if (error && error.message) return error.message;
-    return fill(TEXT.serverError, { status: result ? result.status : '?' });
-  }
-
-  /**
-   * A 401 on an admin call means the session ended (expired, or the password was changed elsewhere):
-   * back to the sign-in form with the API's words. Returns true when it did so.
-   */
-  function sessionEnded(result) {
-    if (!result || result.status !== 401) return false;
-    showLogin(errorText(result) || TEXT.sessionEnded);
-    return true;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Views
-
-  function showView(view) {
-    document.body.setAttribute('data-view', view);
-    $('loading').hidden = view !== 'loading';
-    $('login').hidden = view !== 'login';
-    $('admin-main').hidden = view !== 'main';
-    $('nav').hidden = view !== 'main';
-    $('user-box').hidden = view !== 'main';
-  }
-
-  function showLogin(message) {
-    state.me = null;
-    state.users = [];
-    state.devices = [];
-    state.confirming = null;
-    if (state.pending) closeConfirm();
-    hideToken();
-    resetUserForm();
-    showView('login');
-    $('login-error').textContent = message || '';
-    $('login-password').value = '';
-    const focus = $('login-name').value ? $('login-password') : $('login-name');
-    try { focus.focus(); } catch (e) { /* not focusable yet */ }
-  }
-
-  async function checkSession() {
-    let result;
-    try {
-      result = await api('GET', '/api/me');
-    } catch (e) {
-      $('loading-text').textContent = TEXT.network;
-      setTimeout(checkSession, RETRY_MS);
-      return;
-    }
-    if (result.ok && result.data && result.data.user) {
-      signedIn(result.data.user);
-    } else if (result.status === 401 || (result.ok && result.data && !result.data.user)) {
-      showLogin('');
-    } else {
-      $('loading-text').textContent = errorText(result);
-      setTimeout(checkSession, RETRY_MS);
-    }
-  }
-
+  /** After "Masuk sebagai …" and the main view: what this user may see, loaded fresh. */
   function signedIn(user) {
     state.me = user;
-    $('me').textContent = '';
-    $('me').appendChild(el('span', { text: 'Masuk sebagai ' }));
-    $('me').appendChild(el('strong', { text: user.name }));
-    $('me').appendChild(el('span', { text: ' (' + (ROLES[user.role] || user.role) + ')' }));
     const warning = $('role-warning');
     warning.hidden = user.role === 'admin';
     warning.textContent = user.role === 'admin' ? '' : fill(TEXT.notAdmin, { role: ROLES[user.role] || user.role });
-    showView('main');
     loadUsers();
     loadDevices();
     loadTemplates();
@@ -273,38 +194,15 @@
     renderSite();
   }
 
-  async function login(event) {
-    event.preventDefault();
-    const name = $('login-name').value.trim().toLowerCase();
-    const password = $('login-password').value;
-    $('login-name').value = name;
-    if (!name || !password) {
-      $('login-error').textContent = TEXT.loginMissing;
-      return;
-    }
-    $('login-submit').disabled = true;
-    $('login-error').textContent = '';
-    try {
-      const result = await api('POST', '/api/login', { name: name, password: password });
-      if (result.ok && result.data) {
-        $('login-password').value = '';
-        signedIn(result.data.user || result.data);
-      } else {
-        // login_failed, too_many_attempts (with the wait in its message) …
-        $('login-error').textContent = errorText(result);
-        $('login-password').value = '';
-        $('login-password').focus();
-      }
-    } catch (e) {
-      $('login-error').textContent = TEXT.network;
-    } finally {
-      $('login-submit').disabled = false;
-    }
-  }
-
-  async function logout() {
-    try { await api('POST', '/api/logout'); } catch (e) { /* the cookie expires anyway */ }
-    showLogin('');
+  /** Before the sign-in form: nothing of the last user's lists, forms or tokens stays on the page. */
+  function signedOut() {
+    state.me = null;
+    state.users = [];
+    state.devices = [];
+    state.confirming = null;
+    if (state.pending) closeConfirm();
+    hideToken();
+    resetUserForm();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1309,21 +1207,7 @@
   // ---------------------------------------------------------------------------------------------
   // Start
 
-  function lowercaseAsTyped(input) {
-    // Names are lowercase on the server; typing "Siti" would only earn an error message.
-    input.addEventListener('input', function () {
-      const lower = input.value.toLowerCase();
-      if (lower !== input.value) {
-        const at = input.selectionStart;
-        input.value = lower;
-        try { input.setSelectionRange(at, at); } catch (e) { /* fine */ }
-      }
-    });
-  }
-
   function start() {
-    $('login-form').addEventListener('submit', login);
-    $('btn-logout').addEventListener('click', logout);
     $('user-form').addEventListener('submit', saveUser);
     $('user-cancel').addEventListener('click', function () { resetUserForm(); setMessage('user-message', ''); renderUsers(); });
     $('user-role').addEventListener('change', updateCountersChosen);
@@ -1347,11 +1231,9 @@
     setInterval(refreshBroadcasts, BROADCAST_REFRESH_MS);
     lowercaseAsTyped($('user-name'));
     lowercaseAsTyped($('device-name'));
-    lowercaseAsTyped($('login-name'));
     resetUserForm();
-    showView('loading');
     loadSite();
-    checkSession();
+    signIn.start({ mainId: 'admin-main', onSignedIn: signedIn, onSignedOut: signedOut });
   }
 
   if (document.readyState === 'loading') {

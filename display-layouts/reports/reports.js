@@ -16,8 +16,6 @@
   const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September',
     'Oktober', 'November', 'Desember'];
   const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
-  const ROLES = { admin: 'Admin', supervisor: 'Supervisor', staff: 'Petugas loket' };
-  const RETRY_MS = 5000;
   /** A date typed into the field changes it segment by segment: wait for the typing to stop. */
   const INPUT_DELAY_MS = 450;
   /** The arrivals chart shows these hours at least, and more when tickets came earlier or later. */
@@ -30,8 +28,6 @@
 
   const TEXT = {
     network: 'Server tidak dapat dihubungi. Periksa jaringan, lalu coba lagi.',
-    serverError: 'Terjadi gangguan pada server (kode {status}).',
-    loginMissing: 'Isi nama dan kata sandi.',
     dateMissing: 'Pilih tanggal terlebih dahulu.',
     monthMissing: 'Pilih bulan terlebih dahulu (TTTT-BB, mis. 2026-11).',
     loading: 'Memuat laporan…',
@@ -254,118 +250,26 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // HTTP
+  // Sign-in (shared/signin.js, the same on the admin page)
 
-  /** Resolves to {status, ok, data} for every HTTP answer; rejects only when the server is unreachable. */
-  function api(method, path, body) {
-    const headers = { 'Accept': 'application/json' };
-    const options = { method: method, headers: headers, credentials: 'same-origin', cache: 'no-store' };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      options.body = JSON.stringify(body);
-    }
-    return root.fetch(path, options).then(function (response) {
-      return response.text().then(function (text) {
-        let data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        return { status: response.status, ok: response.ok, data: data };
-      });
-    });
+  const signIn = root.PanggilSignIn;
+  const api = signIn.api;
+  const errorText = signIn.errorText;
+
+  /** After "Masuk sebagai …" and the main view: the report the address or the pickers ask for. */
+  function signedIn(user) {
+    state.me = user;
+    loadReport(true);
   }
 
-  function errorText(result) {
-    const error = result && result.data && result.data.error;
-    if (error && error.message) return error.message;
-    return fill(TEXT.serverError, { status: result ? result.status : '' });
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Views and sign-in (as on the admin page)
-
-  function showView(view) {
-    document.body.setAttribute('data-view', view);
-    $('loading').hidden = view !== 'loading';
-    $('login').hidden = view !== 'login';
-    $('reports-main').hidden = view !== 'main';
-    $('nav').hidden = view !== 'main';
-    $('user-box').hidden = view !== 'main';
-  }
-
-  function showLogin(message) {
+  /** Before the sign-in form: the last user's report goes, and an answer still on its way is dropped. */
+  function signedOut() {
     state.me = null;
-    state.seq += 1;          // an answer still on its way is no longer wanted
+    state.seq += 1;
     state.loadingKey = '';
     state.loadedKey = '';
     state.report = null;
     $('report-content').hidden = true;
-    showView('login');
-    $('login-error').textContent = message || '';
-    $('login-password').value = '';
-    const focus = $('login-name').value ? $('login-password') : $('login-name');
-    try { focus.focus(); } catch (e) { /* not focusable yet */ }
-  }
-
-  async function checkSession() {
-    let result;
-    try {
-      result = await api('GET', '/api/me');
-    } catch (e) {
-      $('loading-text').textContent = TEXT.network;
-      setTimeout(checkSession, RETRY_MS);
-      return;
-    }
-    if (result.ok && result.data && result.data.user) {
-      signedIn(result.data.user);
-    } else if (result.status === 401 || (result.ok && result.data && !result.data.user)) {
-      showLogin('');
-    } else {
-      $('loading-text').textContent = errorText(result);
-      setTimeout(checkSession, RETRY_MS);
-    }
-  }
-
-  function signedIn(user) {
-    state.me = user;
-    const me = $('me');
-    clear(me);
-    append(me, [el('span', { text: 'Masuk sebagai ' }), el('strong', { text: user.name }),
-      el('span', { text: ' (' + (ROLES[user.role] || user.role || '') + ')' })]);
-    showView('main');
-    loadReport(true);
-  }
-
-  async function login(event) {
-    event.preventDefault();
-    const name = $('login-name').value.trim().toLowerCase();
-    const password = $('login-password').value;
-    $('login-name').value = name;
-    if (!name || !password) {
-      $('login-error').textContent = TEXT.loginMissing;
-      return;
-    }
-    $('login-submit').disabled = true;
-    $('login-error').textContent = '';
-    try {
-      const result = await api('POST', '/api/login', { name: name, password: password });
-      if (result.ok && result.data) {
-        $('login-password').value = '';
-        signedIn(result.data.user || result.data);
-      } else {
-        // login_failed, too_many_attempts (with the wait in its message) …
-        $('login-error').textContent = errorText(result);
-        $('login-password').value = '';
-        $('login-password').focus();
-      }
-    } catch (e) {
-      $('login-error').textContent = TEXT.network;
-    } finally {
-      $('login-submit').disabled = false;
-    }
-  }
-
-  async function logout() {
-    try { await api('POST', '/api/logout'); } catch (e) { /* the cookie expires anyway */ }
-    showLogin('');
   }
 
   async function loadSite() {
@@ -507,10 +411,7 @@
     if (seq !== state.seq) return;
     state.loadingKey = '';
     $('report-content').removeAttribute('aria-busy');
-    if (result.status === 401) {
-      showLogin(errorText(result));
-      return;
-    }
+    if (signIn.sessionEnded(result)) return;
     if (!result.ok || !result.data || !result.data.hall) {
       // 403 for a role without access, 400 for a bad date or month: the API's own words.
       showReportError(errorText(result));
@@ -932,21 +833,7 @@
 
   // ---------------------------------------------------------------------------------------------
 
-  function lowercaseAsTyped(input) {
-    // Names are lowercase on the server; typing "Siti" would only earn an error message.
-    input.addEventListener('input', function () {
-      const lower = input.value.toLowerCase();
-      if (lower !== input.value) {
-        const at = input.selectionStart;
-        input.value = lower;
-        try { input.setSelectionRange(at, at); } catch (e) { /* fine */ }
-      }
-    });
-  }
-
   async function start() {
-    $('login-form').addEventListener('submit', login);
-    $('btn-logout').addEventListener('click', logout);
     $('btn-print').addEventListener('click', function () { root.print(); });
     $('daily-form').addEventListener('submit', function (event) { submitPicker('daily', event); });
     $('monthly-form').addEventListener('submit', function (event) { submitPicker('monthly', event); });
@@ -954,13 +841,11 @@
       $('report-date').addEventListener(type, function () { pickerChanged('daily'); });
       $('report-month').addEventListener(type, function () { pickerChanged('monthly'); });
     });
-    lowercaseAsTyped($('login-name'));
-    showView('loading');
     setDefaults();
     // The site's time zone decides what "today" is; the page goes on without it.
     await loadSite();
     setDefaults();
-    checkSession();
+    signIn.start({ mainId: 'reports-main', onSignedIn: signedIn, onSignedOut: signedOut });
   }
 
   if (document.readyState === 'loading') {
