@@ -55,13 +55,20 @@ public final class SQLiteQueueStore: QueueStore {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        do {
-            try Schema.migrator.migrate(pool)
-        } catch {
-            // Two processes creating the same new file at once: the loser finds the tables made by
-            // the winner. Looking again sees the finished migration.
-            Thread.sleep(forTimeInterval: 0.2)
-            try Schema.migrator.migrate(pool)
+        // Processes creating the same new file at once race through the migrations: a loser finds a
+        // step the winner has just made ("table already exists", "duplicate column") and its own try
+        // is rolled back. Each try starts from what is on disk, so trying again converges; with six
+        // migrations and several processes one retry was not always enough.
+        var attempt = 0
+        while true {
+            do {
+                try Schema.migrator.migrate(pool)
+                break
+            } catch {
+                attempt += 1
+                if attempt >= 30 { throw error }
+                Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.2))
+            }
         }
         var watching = Configuration()
         watching.readonly = true
