@@ -139,14 +139,21 @@ struct DisplayJSON: Codable, Equatable {
         theme = display.theme.rawValue
         language = display.language
         speaker = display.speaker
-        var query: [String] = []
-        if let zone = display.zone { query.append("zone=\(zone)") }
-        if let services = display.services { query.append("services=\(services.joined(separator: ","))") }
-        let counters = display.counter.map { [$0] } ?? display.counters
-        if let counters { query.append("counters=\(counters.map(String.init).joined(separator: ","))") }
-        // Names the screen on the admin page's list of connected screens.
-        query.append("display=\(display.name)")
-        query.append("layout=\(display.layout.rawValue)")
-        stream = StreamServer.path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        // The labels name the screen on the admin page's list of screens.
+        let query = [display.streamFilters, "display=\(display.name)", "layout=\(display.layout.rawValue)"]
+        stream = StreamServer.path + "?" + query.filter { !$0.isEmpty }.joined(separator: "&")
+    }
+}
+
+extension Display {
+    /// The profile's filters as its stream asks for them: `zone=z1`, `services=A,B`, `counters=3`.
+    var streamFilters: String {
+        var parts: [String] = []
+        if let zone { parts.append("zone=\(zone)") }
+        if let services { parts.append("services=\(services.joined(separator: ","))") }
+        if let counters = counter.map({ [$0] }) ?? counters {
+            parts.append("counters=\(counters.map(String.init).joined(separator: ","))")
+        }
+        return parts.joined(separator: "&")
     }
 }

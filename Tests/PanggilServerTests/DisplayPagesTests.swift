@@ -24,10 +24,14 @@ struct DisplayPagesTests {
             var list = try await client.send(.get, "/api/screens")
             #expect(list.status == .ok)
             var screens = try #require(list["screens"] as? [[String: Any]])
-            #expect(screens.map { $0["display"] as? String } == ["lobi", "meja-3"])
+            // The profile no screen has opened comes last, never seen.
+            #expect(screens.map { $0["display"] as? String } == ["lobi", "meja-3", "lantai-2"])
+            let neverSeen = screens[2]
+            #expect(neverSeen["connected"] as? Bool == false && neverSeen["scope"] as? String == "zone=z2")
+            #expect(!neverSeen.keys.contains("lastSeen") && !neverSeen.keys.contains("address"))
             #expect(screens[0]["layout"] as? String == "hall" && screens[0]["scope"] as? String == "zone=z1")
             #expect(screens[0]["address"] as? String == "127.0.0.1" && screens[0]["userAgent"] as? String == "Mozilla/5.0 (SMART-TV)")
-            #expect(screens.allSatisfy { $0["connected"] as? Bool == true })
+            #expect(screens[0]["connected"] as? Bool == true && screens[1]["connected"] as? Bool == true)
             #expect(list["phones"] as? Int == 1)
 
             harness.clock.set(Fixtures.wib("2026-11-30 09:05"))
@@ -38,8 +42,8 @@ struct DisplayPagesTests {
                 try await Task.sleep(for: .milliseconds(50))
                 list = try await client.send(.get, "/api/screens")
                 screens = list["screens"] as? [[String: Any]] ?? []
-            } while screens.last?["connected"] as? Bool != false && ContinuousClock.now < deadline
-            #expect(screens.map { $0["display"] as? String } == ["lobi", "meja-3"])
+            } while screens.count > 1 && screens[1]["connected"] as? Bool != false && ContinuousClock.now < deadline
+            #expect(screens.map { $0["display"] as? String } == ["lobi", "meja-3", "lantai-2"])
             #expect(screens[1]["connected"] as? Bool == false)
             #expect((screens[1]["lastSeen"] as? String)?.hasPrefix("2026-11-30T09:05") == true, "\(screens[1])")
             #expect(list["phones"] as? Int == 0)

@@ -39,6 +39,7 @@
     screenConnected: 'Tersambung',
     screenGone: 'Terputus',
     screenNow: 'sekarang',
+    screenNever: 'belum pernah sejak server dijalankan',
     screenUnnamed: '(tanpa profil)',
     nameMissing: 'Isi nama terlebih dahulu.',
     nameInvalid: 'Nama hanya boleh huruf kecil, angka, titik, garis bawah atau tanda hubung (1–40 karakter).',
@@ -1064,7 +1065,10 @@
     renderScreens(result.data.screens, result.data.phones || 0);
   }
 
-  /** Connected screens first (the server's order), then those gone, most recently seen first. */
+  /**
+   * Connected screens first (the server's order), then those gone, most recently seen first, then the
+   * site's display profiles no screen has opened since the server started.
+   */
   function renderScreens(screens, phones) {
     const box = $('screens');
     box.textContent = '';
@@ -1076,9 +1080,10 @@
         return el('tr', { className: 'screen' + (screen.connected ? '' : ' revoked'), 'data-screen': screen.display || '' }, [
           el('td', null, [el('strong', { text: screen.display || TEXT.screenUnnamed })]),
           el('td', { text: (LAYOUTS[screen.layout] || screen.layout || '') + (screen.scope ? ' · ' + screen.scope : '') }),
-          el('td', { title: screen.userAgent || '', text: screen.address }),
-          el('td', { text: formatInstant(screen.connectedAt) }),
-          el('td', { className: 'last-seen', text: screen.connected ? TEXT.screenNow : formatInstant(screen.lastSeen) }),
+          el('td', { title: screen.userAgent || '', text: screen.address || '—' }),
+          el('td', { text: screen.connectedAt ? formatInstant(screen.connectedAt) : '—' }),
+          el('td', { className: 'last-seen', text: screen.connected ? TEXT.screenNow :
+            (screen.lastSeen ? formatInstant(screen.lastSeen) : TEXT.screenNever) }),
           el('td', { className: 'status' }, [screen.connected ?
             el('span', { className: 'state-on', text: TEXT.screenConnected }) :
             el('span', { className: 'state-off', text: TEXT.screenGone })])
