@@ -282,6 +282,13 @@ struct DisplayBrowserTests {
             let html = try await page.run("return document.documentElement.outerHTML;") as? String ?? ""
             #expect(!html.contains(otherCode), "the page never sees another ticket's code")
 
+            // An evacuation reaches the citizen's phone too, and goes when it is ended.
+            let evacuation = try await client.send(.post, "/api/broadcasts", #"{"template": "evakuasi"}"#)
+            #expect(try await page.wait(for: "document.querySelector('#emergency').offsetParent !== null && document.querySelector('#emergency-text').textContent.indexOf('jalur evakuasi') >= 0"))
+            try await page.screenshot(to: Screenshots.directory.appendingPathComponent("phone-emergency.png"))
+            _ = try await client.send(.delete, "/api/broadcasts/\(try #require(evacuation["id"] as? Int))")
+            #expect(try await page.wait(for: "document.querySelector('#emergency').offsetParent === null"))
+
             try await page.go("\(base)/t/TIDAKADA123")
             #expect(try await page.wait(for: "document.querySelector('#not-found') && document.querySelector('#not-found').offsetParent !== null"))
             await page.close()

@@ -225,6 +225,35 @@ struct StreamTests {
         }
     }
 
+    /// A phone learns of the broadcasts that reach its ticket's zones (those whose counters serve its
+    /// service): an evacuation reaches the citizen waiting outside, not another floor's notice.
+    @Test func aPhoneHearsTheBroadcastsOfItsTicketsZones() async throws {
+        let harness = try Harness()
+        try await harness.run(.live) { client in
+            // P is served only at counter 4, in zone z2.
+            let earlier = try await client.send(.post, "/api/broadcasts", #"{"kind": "notice", "text": "Lantai 2 dibersihkan", "zones": ["z2"]}"#)
+            let ticket = try await client.send(.post, "/api/tickets", #"{"service": "P"}"#)
+            let code = try #require(ticket["code"] as? String)
+            let phone = try StreamClient(port: client.port!, path: "/api/events?ticket=\(code)")
+            #expect(await phone.wait { $0.contains("snapshot") })
+            let snapshot = try #require(parseEvents(String(decoding: phone.body, as: UTF8.self)).first)
+            let active = json(snapshot.data)["broadcasts"] as? [[String: Any]]
+            #expect(active?.map { $0["id"] as? Int } == [earlier["id"] as? Int], "the notice already up in its zone")
+
+            _ = try await client.send(.post, "/api/broadcasts", #"{"kind": "notice", "text": "Lantai 1 saja", "zones": ["z1"]}"#)
+            let evacuation = try await client.send(.post, "/api/broadcasts", #"{"template": "evakuasi"}"#)
+            let id = try #require(evacuation["id"] as? Int)
+            #expect(await phone.wait { $0.contains("event: broadcast.started") })
+            _ = try await client.send(.delete, "/api/broadcasts/\(id)")
+            #expect(await phone.wait { $0.contains("event: broadcast.ended") })
+            let broadcasts = parseEvents(String(decoding: phone.body, as: UTF8.self)).filter { $0.type?.hasPrefix("broadcast.") == true }
+            #expect(broadcasts.map(\.type) == ["broadcast.started", "broadcast.ended"], "not the first floor's notice")
+            let started = json(broadcasts[0].data)
+            #expect((started["broadcast"] as? [String: Any])?["kind"] as? String == "emergency")
+            #expect((started["ticket"] as? [String: Any])?["number"] as? String == "P-001", "and the ticket's status with it")
+        }
+    }
+
     @Test func heartbeatsKeepAnIdleStreamAlive() async throws {
         var stream = StreamConfiguration()
         stream.heartbeat = .milliseconds(100)

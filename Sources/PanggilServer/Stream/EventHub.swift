@@ -139,7 +139,7 @@ final class EventHub {
         for phone in phones.values where phone.concerns(event, site: site) {
             phone.follow(event)
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
-                                     seq: event.seq, type: event.type.rawValue, at: event.at)
+                                     seq: event.seq, type: event.type.rawValue, at: event.at, broadcast: event)
             send(Chunk(text), to: phone.subscriber)
         }
     }
@@ -185,6 +185,10 @@ extension EventHub.PhoneStream {
     /// and changes of the counters serving it.
     func concerns(_ event: QueueEvent, site: Site) -> Bool {
         if event.ticket?.id == ticket.id { return true }
+        // An evacuation reaches the citizen waiting outside with the phone page open, too.
+        if let broadcast = event.broadcast {
+            return broadcast.reaches(zones: Set(site.zones(serving: [ticket.service])))
+        }
         if event.type == .counterChanged {
             return event.counter.flatMap(site.counter)?.services.contains(ticket.service) ?? false
         }

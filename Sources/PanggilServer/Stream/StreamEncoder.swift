@@ -23,10 +23,17 @@ struct StreamEncoder: Sendable {
         return SSEFormat.event(id: String(board.seq), type: "snapshot", data: Self.json(json))
     }
 
-    /// One ticket's status for its phone, labelled with the event that changed it (or `snapshot`).
-    func phone(_ ticket: TicketRef, state: TicketState, counter: Int?, board: Board, seq: Int64, type: String, at: Date) -> String {
+    /// One ticket's status for its phone, labelled with the event that changed it (or `snapshot`, which
+    /// also lists the broadcasts reaching the ticket's zones); a broadcast's start or end carries it.
+    func phone(_ ticket: TicketRef, state: TicketState, counter: Int?, board: Board, seq: Int64, type: String, at: Date,
+               broadcast event: QueueEvent? = nil) -> String {
         let status = TicketStatusJSON(ticket, state: state, counter: counter, board: board, site: site)
-        let json = PhoneJSON(seq: seq, at: time(at), type: type, status: status)
+        var json = PhoneJSON(seq: seq, at: time(at), type: type, status: status)
+        if type == "snapshot" {
+            let zones = Set(site.zones(serving: [ticket.service]))
+            json.broadcasts = board.broadcasts.filter { $0.reaches(zones: zones) }.map { BroadcastJSON($0, time: time, status: "active") }
+        }
+        if let event { json.broadcast = BroadcastJSON(of: event, time: time) }
         return SSEFormat.event(id: String(seq), type: type, data: Self.json(json))
     }
 

@@ -39,15 +39,20 @@ struct EventJSON: Encodable {
         announcement = event.announcement.map {
             AnnouncementJSON(id: $0.id, zone: $0.zone, outcome: $0.outcome?.rawValue, reason: $0.reason)
         }
-        broadcast = event.broadcast.map { broadcast in
-            var json = BroadcastJSON(broadcast, time: time, status: event.type == .broadcastEnded ? "ended" : "active")
-            if event.type == .broadcastStarted { json.startedEvent = event.seq }
-            return json
-        }
+        broadcast = BroadcastJSON(of: event, time: time)
         let changed = event.changedServices(site: site)
         if !changed.isEmpty {
             queues = site.services.filter { changed.contains($0.code) }.map { BoardJSON.ServiceLine($0, board: board, site: site) }
         }
+    }
+}
+
+extension BroadcastJSON {
+    /// A broadcast event's broadcast: ended or active and, on its start, the event that started it.
+    init?(of event: QueueEvent, time: Timestamps) {
+        guard let broadcast = event.broadcast else { return nil }
+        self.init(broadcast, time: time, status: event.type == .broadcastEnded ? "ended" : "active")
+        if event.type == .broadcastStarted { startedEvent = event.seq }
     }
 }
 
@@ -73,6 +78,10 @@ struct PhoneJSON: Encodable {
     var at: String
     var type: String
     var status: TicketStatusJSON
+    /// On a snapshot: the broadcasts now active that reach the ticket's zones.
+    var broadcasts: [BroadcastJSON]?
+    /// On `broadcast.started` and `broadcast.ended`: the broadcast.
+    var broadcast: BroadcastJSON?
 
     func encode(to encoder: Encoder) throws {
         try status.encode(to: encoder)
@@ -80,9 +89,11 @@ struct PhoneJSON: Encodable {
         try container.encode(seq, forKey: .seq)
         try container.encode(at, forKey: .at)
         try container.encode(type, forKey: .type)
+        try container.encodeIfPresent(broadcasts, forKey: .broadcasts)
+        try container.encodeIfPresent(broadcast, forKey: .broadcast)
     }
 
-    enum Key: String, CodingKey { case seq, at, type }
+    enum Key: String, CodingKey { case seq, at, type, broadcasts, broadcast }
 }
 
 extension QueueEvent {
