@@ -12,17 +12,6 @@ import Testing
 /// change the store.
 @Suite("Drill: bad input")
 struct BadInputDrillTests {
-    /// Seedable, so that a failing request can be replayed.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let endpoints: [(HTTPRequest.Method, String)] = [
         (.get, "/api/board"), (.get, "/api/tickets/{p}"), (.get, "/api/announcements/preview?ticket={p}&counter={p}"),
@@ -74,7 +63,8 @@ struct BadInputDrillTests {
         _ = try await store.setCounter(1, to: .open, by: .system)
         _ = try await store.callNext(counter: 1, by: .system)
         try await harness.run { client in
-            var random = Random(state: 2026_11_29)
+            // Seeded, so that a failing request can be replayed.
+            var random = SplitMix64(state: 2026_11_29)
             var statuses: [Int: Int] = [:]
             var tried = 0
             var accepted: [String] = []

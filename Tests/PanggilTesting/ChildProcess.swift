@@ -165,6 +165,15 @@ public func runToEnd(_ executable: URL, _ arguments: [String], in directory: URL
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      timeout: TimeInterval = 120) async throws -> Finished {
     try await offloaded {
+        try ChildProcess.runToEnd(executable, arguments, in: directory, input: input, environment: environment, timeout: timeout)
+    }
+}
+
+extension ChildProcess {
+    /// `runToEnd` on the calling thread, which it blocks until the program ends.
+    static func runToEnd(_ executable: URL, _ arguments: [String], in directory: URL? = nil, input: String? = nil,
+                         environment: [String: String] = ProcessInfo.processInfo.environment,
+                         timeout: TimeInterval = 120) throws -> Finished {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

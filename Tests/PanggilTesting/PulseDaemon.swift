@@ -190,16 +190,8 @@ public final class PulseDaemon: @unchecked Sendable {
 
     /// Runs a short-lived tool to its end; whether it succeeded and what it printed (both streams).
     private func run(_ tool: String, _ arguments: [String]) throws -> (Bool, String) {
-        let output = directory.appendingPathComponent("\(tool)-\(UUID().uuidString.prefix(8)).out")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let child = try ChildProcess(
-            try Self.executable(tool), arguments, environment: environment, output: output.path, errors: output.path)
-        guard child.wait(timeout: 10) else {
-            child.terminate()
-            throw Failure(description: "\(tool) did not finish")
-        }
-        let printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        return (child.exitStatus == 0, printed)
+        let run = try ChildProcess.runToEnd(try Self.executable(tool), arguments, environment: environment, timeout: 10)
+        return (run.status == 0, run.stdout + run.stderr)
     }
 
     /// The daemon's and its clients' environment: everything PulseAudio reads for per-user state points
