@@ -73,8 +73,10 @@ final class ReportLog: @unchecked Sendable {
 
     var lines: [String] { lock.withLock { entries } }
 
-    /// Waits (loosely: a shared machine) until `count` reports arrived.
-    func wait(for count: Int, timeout: Duration = .seconds(10)) async -> [String] {
+    /// Waits (loosely: a shared machine) until `count` reports arrived. 30 s: in the first seconds of
+    /// a full test run two hundred tests start at once on two cores, and a CI run saw six of these
+    /// tests stall past 10 s together, their announcer merely late.
+    func wait(for count: Int, timeout: Duration = .seconds(30)) async -> [String] {
         let deadline = ContinuousClock.now + timeout
         while lines.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
         return lines
