@@ -20,6 +20,7 @@ let events = Int(option("--events", "30"))!
 let interval = Int(option("--interval-ms", "100"))!
 let workDirectory = URL(fileURLWithPath: option("--dir", "data/stream-bench")).standardizedFileURL
 let panggilBinary = option("--panggil", ".build/release/panggil")
+let serveArguments = option("--serve-args", "").split(separator: " ").map(String.init)
 
 /// Resident memory of processes, in bytes (VmRSS).
 func residentBytes(_ pids: [Int32]) -> Int {
@@ -301,7 +302,7 @@ try site.write(to: siteFile, atomically: true, encoding: .utf8)
 func startPanggil(port: Int) throws -> Process {
     let database = workDirectory.appendingPathComponent("panggil-\(port).sqlite").path
     let process = try startPanggilServe(
-        binary: panggilBinary, arguments: ["--config", siteFile.path, "--db", database, "--host", "127.0.0.1", "--port", "\(port)"],
+        binary: panggilBinary, arguments: ["--config", siteFile.path, "--db", database, "--host", "127.0.0.1", "--port", "\(port)"] + serveArguments,
         log: workDirectory.appendingPathComponent("panggil-\(port).log"))
     try waitUntilListening(port: port, path: "/healthz")
     signInAsAdmin(panggil: panggilBinary, storeArguments: ["--config", siteFile.path, "--db", database], port: port)

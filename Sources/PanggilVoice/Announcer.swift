@@ -106,6 +106,9 @@ public actor Announcer {
     private var playing: [String: (request: AnnouncementRequest, task: Task<Void, any Error>)] = [:]
     private var idle: [String: CheckedContinuation<Void, Never>] = [:]
     private var stalled: Set<String> = []
+    /// Numbers the waits of `waitForChange`, and which timed wait each sink is in.
+    private var waits: UInt64 = 0
+    private var timedWait: [String: UInt64] = [:]
     private var stopped = false
     /// Emergencies holding each sink, oldest first; the newest is the one said.
     private var emergencies: [String: [EmergencyState]] = [:]
@@ -365,19 +368,27 @@ public actor Announcer {
 
     /// Sleeps until something for this sink changes, or `timeout` passes.
     private func waitForChange(_ sink: String, upTo timeout: Duration?) async {
+        waits += 1
+        let wait = waits
         await withCheckedContinuation { waiter in
             if stopped { return waiter.resume() }
             idle[sink] = waiter
             if let timeout {
+                timedWait[sink] = wait
                 Task {
                     try? await Task.sleep(for: timeout)
-                    self.wake(sink)
+                    self.timeOut(sink, wait: wait)
                 }
             }
         }
     }
 
-    private func wake(_ sink: String) {
+    /// Ends the wait `wait` if it is still going on. A timer whose wait was ended early by a change
+    /// must not end the next one: each would start another timer, and every call queued while the
+    /// sound server is away would leave one more timer waking the zone ten times a second.
+    private func timeOut(_ sink: String, wait: UInt64) {
+        guard timedWait[sink] == wait else { return }
+        timedWait[sink] = nil
         idle.removeValue(forKey: sink)?.resume()
     }
 

@@ -25,7 +25,15 @@ final class FakeOutput: AudioOutput, @unchecked Sendable {
     }
     private var _played: [Played] = []
 
-    var status: AudioStatus { lock.withLock { connected ? .connected : .connecting(reason: "test") } }
+    private var statusLooks = 0
+    var status: AudioStatus {
+        lock.withLock {
+            statusLooks += 1
+            return connected ? .connected : .connecting(reason: "test")
+        }
+    }
+    /// How often the announcer asked whether the sound server is there.
+    var looksAtStatus: Int { lock.withLock { statusLooks } }
     func setConnected(_ value: Bool) { lock.withLock { connected = value } }
     func failNext(_ count: Int) { lock.withLock { failuresLeft = count } }
     /// The next `count` plays never end, like a stream on a suspended sink.
@@ -184,6 +192,26 @@ struct AnnouncerTests {
         output.setConnected(true)
         let lines = await log.wait(for: 3)
         #expect(lines == ["dropped 1", "started 2", "played 2"])
+    }
+
+    @Test func callsWaitingForTheSoundServerDoNotMultiplyItsChecks() async throws {
+        output.setConnected(false)
+        let announcer = announcer()
+        let running = Task { await announcer.run() }
+        defer { running.cancel() }
+        // Each call queued wakes the zone early; before the fix each early wake left a timer behind
+        // that went on waking it every `reconnectCheck`, and the checks grew with every call waiting.
+        for id in 1...80 {
+            await announcer.enqueue(request(Int64(id)))
+            try await Task.sleep(for: .milliseconds(15))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let before = output.looksAtStatus
+        try await Task.sleep(for: .milliseconds(500))
+        let checks = output.looksAtStatus - before
+        // One zone checking every 10 ms makes about 50 in half a second.
+        #expect(checks <= 100, "\(checks) checks of the sound server in 500 ms")
+        #expect(checks > 0)
     }
 
     @Test func aFailedAttemptIsLoggedAndTriedAgain() async throws {
