@@ -42,7 +42,7 @@ public struct EspeakProgram: SpeechSynthesizer {
             output: .bytes(limit: 32 << 20),
             error: .string(limit: 64 << 10))
         guard result.terminationStatus == .exited(0) else {
-            throw SynthesisFailed(description: "espeak-ng gagal (\(result.terminationStatus)): \(result.standardError ?? "")")
+            throw SynthesisFailed(description: "espeak-ng gagal (\(result.terminationStatus)): \(result.standardError)")
         }
         // espeak-ng writes its WAV header before it knows the length; the reader takes what follows.
         return try WAVFile.read(Data(result.standardOutput))
