@@ -145,8 +145,9 @@ public protocol AccessStore: Sendable {
     /// Revokes a device's token; nil if there is no such active device.
     func revokeDevice(id: Int64, at: Date) async throws -> Device?
     func startSession(tokenHash: String, user: String, at: Date, expiresAt: Date) async throws
-    /// The user and expiry of a session, if it exists.
-    func session(tokenHash: String) async throws -> (user: String, expiresAt: Date)?
+    /// The user and expiry of a session, if it exists and its user still does. Asked on every
+    /// request a signed-in browser makes, so it is one indexed lookup.
+    func session(tokenHash: String) async throws -> (user: User, expiresAt: Date)?
     func endSession(tokenHash: String) async throws
     /// Ends every session of a user (after a password change).
     func endSessions(user: String) async throws

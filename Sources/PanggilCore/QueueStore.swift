@@ -72,6 +72,11 @@ public protocol QueueStore: Sendable {
     func pruneEvents(before day: LocalDate) async throws -> Int
     /// Every event committed after `seq` by any process, in order, each once, as it is committed.
     func feed(after seq: Int64) -> AsyncThrowingStream<QueueEvent, Error>
+    /// Calls `observer` with the events of each of this process's commits, in commit order, on the
+    /// committing thread, as soon as the commit is durable and before the command returns: for the
+    /// one thing that must not wait for a thread hop (the displays). It must be quick and must not use
+    /// the store. Other processes' commits reach only the feed.
+    func observeCommits(_ observer: @escaping @Sendable ([QueueEvent]) -> Void)
     /// The local day now, in the site's timezone.
     func today() -> LocalDate
     /// The newest event committed by this process: a reader that waits for it sees its own writes.

@@ -30,11 +30,11 @@ struct QueueAPI: Sendable {
                 store = StoreHealthJSON(state: "failing", reason: "\(error)")
             }
             let health = HealthJSON(status: store.state == "ok" ? "ok" : "failing", seq: await board.settled().seq,
-                                    store: store, streams: await board.statistics, audio: await AudioHealthJSON(speakers))
+                                    store: store, streams: board.statistics, audio: await AudioHealthJSON(speakers))
             return try JSONResponse(health, status: store.state == "ok" ? .ok : .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
-            let text = await board.metrics.scrape(board: await board.settled(), site: site, streams: await board.statistics,
+            let text = await board.metrics.scrape(board: await board.settled(), site: site, streams: board.statistics,
                                                   speakers: speakers, now: self.store.clock.now())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))

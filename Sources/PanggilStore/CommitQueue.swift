@@ -11,11 +11,18 @@ actor CommitQueue {
     private let pool: DatabasePool
     private let maxBatch: Int
     private let didCommit: @Sendable ([QueueEvent]) -> Void
+    /// The file and the store it writes for, so that the other stores of this process know when a
+    /// commit may be on its way (see `OtherWriters`).
+    private let file: String
+    private let store: ObjectIdentifier
     private var pending: [Job] = []
     private var draining = false
 
-    init(pool: DatabasePool, maxBatch: Int = 256, didCommit: @escaping @Sendable ([QueueEvent]) -> Void) {
+    init(pool: DatabasePool, file: String, store: ObjectIdentifier, maxBatch: Int = 256,
+         didCommit: @escaping @Sendable ([QueueEvent]) -> Void) {
         self.pool = pool
+        self.file = file
+        self.store = store
         self.maxBatch = maxBatch
         self.didCommit = didCommit
     }
@@ -64,24 +71,26 @@ actor CommitQueue {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             var failure: Error?
-            var events: [QueueEvent] = []
+            let didCommit = didCommit
+            InProcessWriters.shared.begin(store, in: file)
             do {
                 // IMMEDIATE: take the write lock before reading, so that another process cannot slip a
                 // write between our read of the queue and our update of it.
-                events = try await pool.writeWithoutTransaction { db in
+                try await pool.writeWithoutTransaction { db in
                     var events: [QueueEvent] = []
                     try db.inTransaction(.immediate) {
                         events = batch.flatMap { $0.run(db) }
                         return .commit
                     }
-                    return events
+                    // Still on the writer's thread, so in commit order: the live board passes the
+                    // events on to the displays before anything else (the callers' answers, the feeds)
+                    // waits for a thread. The feed and a reader right after the write find them too.
+                    didCommit(events)
                 }
             } catch {
                 failure = error
             }
-            // The feed learns of the commit before the callers return, so that a reader right after a
-            // write finds the board already up to date.
-            if failure == nil { didCommit(events) }
+            InProcessWriters.shared.end(store, in: file)
             for job in batch { job.finish(failure) }
         }
         draining = false
@@ -98,7 +107,8 @@ private final class Outcome<T>: @unchecked Sendable {
 final class CommitSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var generation: UInt64 = 0
-    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    private var lastWaiter: UInt64 = 0
     private var recent: [Int64: QueueEvent] = [:]
     private var recentOrder: [Int64] = []
     private let keep = 4096
@@ -147,12 +157,13 @@ final class CommitSignal: @unchecked Sendable {
 
     /// Returns when a commit after `seen` happened, or after `timeout` (to look for other processes' commits).
     func wait(after seen: UInt64, timeout: Duration) async {
-        let id = UUID()
         await withCheckedContinuation { continuation in
-            let ready = lock.withLock {
-                if generation != seen { return true }
-                waiters[id] = continuation
-                return false
+            let (ready, id) = lock.withLock {
+                if generation != seen { return (true, 0 as UInt64) }
+                // Numbered rather than a UUID: a UUID reads /dev/urandom, and feeds wait after every commit.
+                lastWaiter &+= 1
+                waiters[lastWaiter] = continuation
+                return (false, lastWaiter)
             }
             if ready {
                 continuation.resume()
@@ -165,7 +176,7 @@ final class CommitSignal: @unchecked Sendable {
         }
     }
 
-    private func timeOut(_ id: UUID) {
+    private func timeOut(_ id: UInt64) {
         let continuation = lock.withLock { waiters.removeValue(forKey: id) }
         continuation?.resume()
     }

@@ -30,11 +30,17 @@ public final class SQLiteQueueStore: QueueStore {
     /// hops cost an idle server several percent of a core.
     private let watch: DatabaseQueue
     private let watcher: LogFileWatcher?
+    private let otherWriters: OtherWriters
+    /// The access store's connection for per-request lookups (see `SQLiteAccessStore.lookups`).
+    let lookups: DatabaseQueue
     private let commits: CommitQueue
     private let signal: CommitSignal
     private let options: Options
     private let logger: Logger
     private let committed = NewestSeq()
+    private let observers = CommitObservers()
+    /// Names this store among the process's writers; kept alive with it so that the name stays unique.
+    private let identity: StoreIdentity
 
     public init(
         path: String, site: Site, clock: any WallClock = SystemClock(), options: Options = Options(),
@@ -74,13 +80,21 @@ public final class SQLiteQueueStore: QueueStore {
         watching.readonly = true
         watching.busyMode = .timeout(options.busyTimeout)
         watch = try DatabaseQueue(path: path, configuration: watching)
+        lookups = try DatabaseQueue(path: path, configuration: watching)
         let signal = CommitSignal()
         self.signal = signal
         watcher = LogFileWatcher(databasePath: path) { signal.wake() }
         if watcher == nil {
             logger.notice("cannot watch the database file; looking for other processes' commits by polling")
         }
-        commits = CommitQueue(pool: pool, didCommit: { signal.signal(committed: $0) })
+        let observers = observers
+        identity = StoreIdentity()
+        otherWriters = OtherWriters(databasePath: path, store: ObjectIdentifier(identity))
+        commits = CommitQueue(pool: pool, file: URL(fileURLWithPath: path).standardizedFileURL.path,
+                              store: ObjectIdentifier(identity), didCommit: { events in
+            observers.notify(events)
+            signal.signal(committed: events)
+        })
     }
 
     /// Identifies this database file across restarts; a new file gets a new id.
@@ -95,6 +109,10 @@ public final class SQLiteQueueStore: QueueStore {
     }
 
     public var committedSeq: Int64 { committed.value }
+
+    public func observeCommits(_ observer: @escaping @Sendable ([QueueEvent]) -> Void) {
+        observers.add(observer)
+    }
 
     // MARK: - The site file the store was last used with
 
@@ -585,6 +603,7 @@ public final class SQLiteQueueStore: QueueStore {
         let pool = pool
         let watch = watch
         let signal = signal
+        let otherWriters = otherWriters
         let interval = watcher == nil ? options.pollInterval : options.watchedPollInterval
         let logger = logger
         // The feed keeps the file watcher alive: a caller may let go of the store and keep reading its
@@ -595,18 +614,19 @@ public final class SQLiteQueueStore: QueueStore {
                 defer { withExtendedLifetime(watcher) {} }
                 var last = seq
                 var failures = 0
-                // The watcher sees another process's commit when its log frames are written, which can be
-                // a few milliseconds before the commit is visible to readers (the sync, then the shared
-                // index, which no file event reports). A wake that finds nothing therefore looks again
-                // soon, backing off, before going back to the long sleep.
+                // The watcher sees another writer's commit when its log frames are written, which can be
+                // a few milliseconds before the commit can be read (the sync, then the shared index,
+                // which no file event reports). While another writer is at work, a look that finds
+                // nothing is therefore repeated soon, backing off; otherwise the feed sleeps until the
+                // file changes. This process's own commits, which wake the watcher too, need neither.
                 var soon: Duration?
-                func sleep(after seen: UInt64) async {
-                    await signal.wait(after: seen, timeout: soon ?? interval)
-                    if signal.current != seen {
-                        soon = .milliseconds(2)
-                    } else if let quick = soon {
-                        soon = quick < .milliseconds(500) ? quick * 2 : nil
+                func sleep(after seen: UInt64, othersWriting: Bool) async {
+                    if othersWriting {
+                        soon = min((soon ?? .milliseconds(1)) * 2, .milliseconds(100))
+                    } else {
+                        soon = nil
                     }
+                    await signal.wait(after: seen, timeout: soon ?? interval)
                 }
                 while !Task.isCancelled {
                     // Note the signal before reading, so that a commit landing during the read wakes the next wait.
@@ -620,11 +640,13 @@ public final class SQLiteQueueStore: QueueStore {
                         last = local.last!.seq
                         continue
                     }
+                    // Asked before looking: a writer lets go only once its commit can be read.
+                    let othersWriting = otherWriters.areWriting()
                     // Most polls find nothing: ask the log's newest sequence number first (an index
                     // lookup), and read events only when there are some. A failing look falls through
                     // to the read, which reports and retries.
                     if let newest = try? watch.inDatabase({ try Self.newestSeq($0) }), newest <= after {
-                        await sleep(after: seen)
+                        await sleep(after: seen, othersWriting: othersWriting)
                         continue
                     }
                     let batch: [LogEntry]
@@ -646,7 +668,7 @@ public final class SQLiteQueueStore: QueueStore {
                             logger.error("skipping an unreadable event", metadata: ["seq": "\(entry.seq)", "problem": "\(problem)"])
                         }
                     }
-                    if batch.isEmpty { await sleep(after: seen) }
+                    if batch.isEmpty { await sleep(after: seen, othersWriting: othersWriting) }
                 }
                 continuation.finish()
             }
@@ -672,6 +694,23 @@ public final class SQLiteQueueStore: QueueStore {
                 $0 as? StoreCorruption ?? StoreCorruption("\($0)")
             })
         }
+    }
+}
+
+final class StoreIdentity: Sendable {}
+
+/// Who is told of this process's commits on the committing thread.
+final class CommitObservers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var observers: [@Sendable ([QueueEvent]) -> Void] = []
+
+    func add(_ observer: @escaping @Sendable ([QueueEvent]) -> Void) {
+        lock.withLock { observers.append(observer) }
+    }
+
+    func notify(_ events: [QueueEvent]) {
+        guard !events.isEmpty else { return }
+        for observer in lock.withLock({ observers }) { observer(events) }
     }
 }
 

@@ -123,6 +123,25 @@ struct AccessTests {
         #expect(actors == ["device:kios-1", "user:siti"])
     }
 
+    @Test func tokensAreStoredAsTheHexOfTheirSHA256() {
+        // Stored hashes of sessions and devices made by earlier versions must still match.
+        #expect(Authenticator.tokenHash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test func aSessionNamesItsUserAsTheyAreNow() async throws {
+        let (harness, _) = try await Self.hall()
+        let access = harness.store.access
+        let siti = try #require(try await access.session(tokenHash: Authenticator.tokenHash("session-siti")))
+        #expect(siti.user == User(name: "siti", role: .staff, counters: [1, 2]) && siti.expiresAt > Date(timeIntervalSinceNow: 1e9))
+        #expect(try await access.session(tokenHash: Authenticator.tokenHash("session-sari"))?.user.counters == [])
+        // A change of counters counts from the next request; a removed user's sessions are gone.
+        try await harness.authenticator.saveUser(User(name: "siti", role: .staff, counters: [2]), password: nil, site: harness.store.site)
+        #expect(try await access.session(tokenHash: Authenticator.tokenHash("session-siti"))?.user.counters == [2])
+        #expect(try await access.removeUser(named: "siti"))
+        #expect(try await access.session(tokenHash: Authenticator.tokenHash("session-siti")) == nil)
+        #expect(try await access.session(tokenHash: Authenticator.tokenHash("no-such-session")) == nil)
+    }
+
     @Test func signingInAndOutWithACookie() async throws {
         let (harness, _) = try await Self.hall()
         try await harness.run { client in

@@ -47,7 +47,14 @@ public final class Authenticator: Sendable {
     }
 
     public static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(token.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     public enum LoginResult: Sendable {
@@ -84,7 +91,7 @@ public final class Authenticator: Sendable {
     /// The user behind a session token, if the session is live.
     public func user(sessionToken token: String) async throws -> User? {
         guard let session = try await access.session(tokenHash: Self.tokenHash(token)), session.expiresAt > now() else { return nil }
-        return try await access.user(named: session.user)?.user
+        return session.user
     }
 
     /// The device behind a bearer token, unless it was revoked.

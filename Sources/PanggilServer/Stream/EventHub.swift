@@ -36,8 +36,8 @@ public struct StreamStatistics: Sendable, Equatable, Encodable {
 /// Sends every event of the log to every open stream whose filter it matches. Each event is encoded
 /// once and the same bytes go to every matching stream; streams with the same filter are kept together
 /// so that the filter is evaluated once per event per group, not per stream; and the writes are handed
-/// to each event loop as one batch. Only the `LiveBoard` actor touches the hub, right after folding the
-/// event into the board.
+/// to each event loop as one batch. Only the `LiveBoard` touches the hub, under its lock, right after
+/// folding the event into the board.
 final class EventHub {
     private let site: Site
     private let encoder: StreamEncoder

@@ -92,7 +92,7 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     private func begin(_ start: StreamServer.Start) {
         guard let context, context.channel.isActive, !ended else {
-            if case .accepted(let subscriber, _, _, _) = start { server.board.unsubscribeLater(subscriber) }
+            if case .accepted(let subscriber, _, _, _) = start { server.board.unsubscribe(subscriber) }
             self.context?.close(promise: nil)
             return
         }
@@ -183,7 +183,7 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         } else {
             server.board.screens.phoneDisconnected()
         }
-        server.board.unsubscribeLater(subscriber)
+        server.board.unsubscribe(subscriber)
     }
 
     /// The handler, usable from the hub: every call happens on the handler's event loop.

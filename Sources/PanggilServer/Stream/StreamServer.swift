@@ -57,7 +57,7 @@ struct StreamServer: Sendable {
         if let code = query["ticket"].map(String.init) {
             // A phone follows its own ticket; its stream always opens with the ticket's status now.
             let ticket = try await lookUpTicket(publicCode: code, in: store)
-            let (phone, board) = try await self.board.subscribe(phone: ticket, sink: sink)
+            let (phone, board) = try self.board.subscribe(phone: ticket, sink: sink)
             subscriber = phone
             text += encoder.phone(ticket.ref, state: ticket.state, counter: ticket.counter, board: board,
                                   seq: board.seq, type: "snapshot", at: Date())
@@ -77,7 +77,7 @@ struct StreamServer: Sendable {
                                            userAgent: request.headerFields[.userAgent].map { String($0.prefix(200)) },
                                            connectedAt: now, lastSeen: now, connected: true)
             let bounds = resumeFrom == nil ? nil : try await store.logBounds()
-            let (display, board) = try await self.board.subscribe(filter, sink: sink)
+            let (display, board) = try self.board.subscribe(filter, sink: sink)
             subscriber = display
             if let resumeFrom, let bounds, bounds.canResume(from: resumeFrom), resumeFrom <= board.seq,
                board.seq - resumeFrom <= Int64(configuration.replayLimit) {
