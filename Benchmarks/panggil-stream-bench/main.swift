@@ -1,7 +1,7 @@
 // Event-stream fan-out benchmark (issue 3): N subscribers hold one stream each over loopback; K calls
 // are published one by one through the real API over one kept-open connection; every subscriber's
-// receive time of every event is recorded. The same load runs against nginx + nchan in the same run,
-// and the ratios are printed.
+// receive time of every event is recorded. nginx + nchan carries the same load at the same time, its
+// events taking turns with Panggil's, and the ratios are printed.
 //
 //   scripts/bench stream [--subscribers 1000,5000,10000] [--events 30] [--interval-ms 100]
 
@@ -203,79 +203,111 @@ struct Result {
     var bytesPerSubscriber = 0.0
     var missing = 0
     var readsPerEvent = 0.0
-    var clientCPU = 0.0
     /// The server's CPU time per published event, in milliseconds.
     var serverCPUPerEvent = 0.0
 }
 
-func run(_ target: Target, subscribers: Int, group: MultiThreadedEventLoopGroup) async throws -> Result {
-    let recorder = Recorder(subscribers: subscribers, slots: events)
-    let before = residentBytes(target.pids())
+/// One server under load: its subscribers, what they received, and when each event was published.
+final class Side {
+    let target: Target
+    let subscribers: Int
+    let recorder: Recorder
     var channels: [Channel] = []
-    channels.reserveCapacity(subscribers)
-    let request = "GET \(target.subscribePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-    for index in 0..<subscribers {
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(CountingHandler(index: index, recorder: recorder, skip: target.skip))
+    var before = 0, idle = 0
+    var published: [UInt64] = []
+    var cpuBefore = 0.0, cpu = 0.0
+
+    init(_ target: Target, subscribers: Int) {
+        self.target = target
+        self.subscribers = subscribers
+        recorder = Recorder(subscribers: subscribers, slots: events)
+    }
+
+    func connect(group: MultiThreadedEventLoopGroup) async throws {
+        before = residentBytes(target.pids())
+        channels.reserveCapacity(subscribers)
+        let request = "GET \(target.subscribePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        let recorder = recorder, skip = target.skip
+        for index in 0..<subscribers {
+            let channel = try await ClientBootstrap(group: group)
+                .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(CountingHandler(index: index, recorder: recorder, skip: skip))
+                    }
                 }
+                .connect(host: "127.0.0.1", port: target.port).get()
+            channel.writeAndFlush(ByteBuffer(string: request), promise: nil)
+            channels.append(channel)
+            if index % 250 == 249 {
+                // Let the server catch up, as a hall's screens would arrive over minutes rather than at once.
+                while (0...index).contains(where: { recorder.ready[$0] == 0 }) { try await Task.sleep(for: .milliseconds(5)) }
             }
-            .connect(host: "127.0.0.1", port: target.port).get()
-        channel.writeAndFlush(ByteBuffer(string: request), promise: nil)
-        channels.append(channel)
-        if index % 250 == 249 {
-            // Let the server catch up, as a hall's screens would arrive over minutes rather than at once.
-            while (0...index).contains(where: { recorder.ready[$0] == 0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while (0..<subscribers).contains(where: { recorder.ready[$0] == 0 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
-    let deadline = ContinuousClock.now + .seconds(60)
-    while (0..<subscribers).contains(where: { recorder.ready[$0] == 0 }), ContinuousClock.now < deadline {
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    try await Task.sleep(for: .seconds(1))
-    let idle = residentBytes(target.pids())
 
-    var published: [UInt64] = []
+    func result() -> Result {
+        var latencies: [Double] = []
+        latencies.reserveCapacity(subscribers * events)
+        var lastPerEvent: [Double] = []
+        var missing = 0
+        for event in 0..<events {
+            var last = 0.0
+            for subscriber in 0..<subscribers {
+                let received = recorder.times[subscriber * events + event]
+                if received == 0 { missing += 1; continue }
+                let latency = Double(Int64(received) - Int64(published[event])) / 1e6
+                latencies.append(latency)
+                last = Swift.max(last, latency)
+            }
+            lastPerEvent.append(last)
+        }
+        latencies.sort()
+        lastPerEvent.sort()
+        return Result(p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? .nan,
+                      lastP50: percentile(lastPerEvent, 50), lastMax: lastPerEvent.last ?? .nan,
+                      bytesPerSubscriber: Double(idle - before) / Double(subscribers), missing: missing,
+                      readsPerEvent: Double(recorder.reads.reduce(0, +)) / Double(subscribers * events),
+                      serverCPUPerEvent: cpu / Double(events) * 1000)
+    }
+}
+
+/// Both servers hold `subscribers` streams at once, and their events take turns (Panggil's, then
+/// nchan's, each followed by a pause long enough for its fan-out to end), so that whatever else the
+/// shared machine does at the time weighs on both alike. Returns the results and the load
+/// generator's CPU use (share of one core) while events were published.
+func run(_ sides: [Side], group: MultiThreadedEventLoopGroup) async throws -> (results: [Result], clientCPU: Double) {
+    for side in sides { try await side.connect(group: group) }
+    try await Task.sleep(for: .seconds(1))
+    for side in sides { side.idle = residentBytes(side.target.pids()) }
+    let subscribers = sides.map(\.subscribers).max() ?? 0
+    // A 10,000-stream fan-out takes longer than 100 ms on two cores; the next event waits for it.
+    let pause = Duration.milliseconds(Swift.max(interval, subscribers * 30 / 1000))
+
     let cpuBefore = cpuSecondsOfThisProcess()
-    let serverCPUBefore = cpuSeconds(target.pids())
+    for side in sides { side.cpuBefore = cpuSeconds(side.target.pids()) }
     let wallBefore = monotonicNanos()
     for event in 0..<events {
-        let start = monotonicNanos()
-        published.append(start)
-        let status = target.publish(event)
-        if !(200..<300).contains(status) { print("   publish \(event) answered \(status)") }
-        try await Task.sleep(for: .milliseconds(interval))
-    }
-    try await Task.sleep(for: .seconds(2))
-    let serverCPU = cpuSeconds(target.pids()) - serverCPUBefore
-    let clientCPU = (cpuSecondsOfThisProcess() - cpuBefore) / (Double(monotonicNanos() - wallBefore) / 1e9)
-
-    var latencies: [Double] = []
-    latencies.reserveCapacity(subscribers * events)
-    var lastPerEvent: [Double] = []
-    var missing = 0
-    for event in 0..<events {
-        var last = 0.0
-        for subscriber in 0..<subscribers {
-            let received = recorder.times[subscriber * events + event]
-            if received == 0 { missing += 1; continue }
-            let latency = Double(Int64(received) - Int64(published[event])) / 1e6
-            latencies.append(latency)
-            last = Swift.max(last, latency)
+        for side in sides {
+            side.published.append(monotonicNanos())
+            let status = side.target.publish(event)
+            if !(200..<300).contains(status) { print("   \(side.target.name): publish \(event) answered \(status)") }
+            try await Task.sleep(for: pause)
         }
-        lastPerEvent.append(last)
     }
-    let readsPerEvent = Double(recorder.reads.reduce(0, +)) / Double(subscribers * events)
-    for channel in channels { channel.close(promise: nil) }
     try await Task.sleep(for: .seconds(2))
-    latencies.sort()
-    lastPerEvent.sort()
-    return Result(p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? .nan,
-                  lastP50: percentile(lastPerEvent, 50), lastMax: lastPerEvent.last ?? .nan,
-                  bytesPerSubscriber: Double(idle - before) / Double(subscribers), missing: missing, readsPerEvent: readsPerEvent, clientCPU: clientCPU,
-                  serverCPUPerEvent: serverCPU / Double(events) * 1000)
+    for side in sides { side.cpu = cpuSeconds(side.target.pids()) - side.cpuBefore }
+    let clientCPU = (cpuSecondsOfThisProcess() - cpuBefore) / (Double(monotonicNanos() - wallBefore) / 1e9)
+    let results = sides.map { $0.result() }
+    // Every descriptor back before the next round: at 10,000 streams the limit is near.
+    for side in sides { for channel in side.channels { channel.close(promise: nil) } }
+    for side in sides { for channel in side.channels { try? await channel.closeFuture.get() } }
+    try await Task.sleep(for: .seconds(1))
+    return (results, clientCPU)
 }
 
 // MARK: - The two servers
@@ -344,46 +376,94 @@ func startNchan(port: Int) throws -> Process {
     return process
 }
 
-// Raise the descriptor limit for this process and the servers it starts.
+// Raise the descriptor limit for this process and the servers it starts: with both servers at 10,000
+// subscribers the load generator holds 20,000 connections. Raising the hard limit needs the right to
+// (CAP_SYS_RESOURCE); otherwise the soft limit goes as high as the hard one allows.
 var limit = rlimit()
 getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+let wanted = rlim_t(2 * (sizes.max() ?? 0) + 1_000), needed = rlim_t((sizes.max() ?? 0) + 1_000)
+if limit.rlim_max < wanted {
+    var raised = limit
+    raised.rlim_max = wanted
+    raised.rlim_cur = wanted
+    if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+}
 limit.rlim_cur = limit.rlim_max
 setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+if limit.rlim_cur < needed {
+    print("The descriptor limit is \(limit.rlim_cur); \(needed) are needed (run as root, or raise `ulimit -Hn`).")
+    exit(1)
+}
+/// Both servers under load at once, their events taking turns, where this process may hold both sets
+/// of streams; otherwise (10,000 each needs more than 20,000 descriptors) one server after the other.
+let descriptors = limit.rlim_cur
+func together(_ subscribers: Int) -> Bool { rlim_t(2 * subscribers + 1_000) <= descriptors }
+
+/// The kept-open connections the calls are published over, and which counter calls next.
+final class Publishers: @unchecked Sendable {
+    let panggil: KeepAliveConnection
+    let nchan: KeepAliveConnection
+    var counter = 0
+
+    init(panggil: KeepAliveConnection, nchan: KeepAliveConnection) {
+        self.panggil = panggil
+        self.nchan = nchan
+    }
+}
+
+func panggilSide(_ process: Process, port: Int, subscribers: Int, publishers: Publishers) -> Side {
+    Side(Target(name: "panggil", port: port, subscribePath: option("--panggil-path", "/api/events"), skip: 1,
+                publish: { _ in
+                    publishers.counter += 1
+                    return publishers.panggil.request(method: "POST", path: "/api/counters/\(publishers.counter)/call-next")
+                },
+                pids: { [process.processIdentifier] }), subscribers: subscribers)
+}
+
+func nchanSide(_ process: Process, port: Int, subscribers: Int, publishers: Publishers) -> Side {
+    Side(Target(name: "nchan", port: port, subscribePath: "/sub", skip: 0,
+                publish: { _ in publishers.nchan.request(method: "POST", path: "/pub", body: sampleData) },
+                pids: { [process.processIdentifier] + childPids(of: process.processIdentifier) }), subscribers: subscribers)
+}
+
+func stop(_ process: Process) {
+    process.terminate()
+    process.waitUntilExit()
+}
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 // The nchan message is a Panggil `ticket.called` event's data, so that both send the same bytes.
 let sampleData = #"{"at":"2026-11-29T14:05:00.000+07:00","counter":{"id":3,"name":"Loket 3","number":3,"zone":"z"},"seq":1000000000001,"ticket":{"id":1,"number":"A-001","priority":false,"service":{"code":"A","name":"Layanan A"}},"ticketState":"called","type":"ticket.called"}"#
 
-print("Event stream fan-out — \(ProcessInfo.processInfo.activeProcessorCount) cores; \(events) events, one every \(interval) ms; load generator: one NIO event-loop thread")
+print("Event stream fan-out — \(ProcessInfo.processInfo.activeProcessorCount) cores; \(events) events per server, the two servers' events taking turns at least \(interval) ms apart; load generator: one NIO event-loop thread")
 print("latency: publish request sent → event received by a subscriber; last: until the last subscriber has the event")
-var rows: [(Int, Result, Result)] = []
 for (round, subscribers) in sizes.enumerated() {
     let panggilPort = 18_000 + round * 2, nchanPort = 18_001 + round * 2
-    let panggil = try startPanggil(port: panggilPort)
-    var counter = 0
-    let panggilPublisher = KeepAliveConnection(port: panggilPort)
-    let panggilResult = try await run(Target(
-        name: "panggil", port: panggilPort, subscribePath: option("--panggil-path", "/api/events"), skip: 1,
-        publish: { _ in counter += 1; return panggilPublisher.request(method: "POST", path: "/api/counters/\(counter)/call-next") },
-        pids: { [panggil.processIdentifier] }), subscribers: subscribers, group: group)
-    panggil.terminate()
-    panggil.waitUntilExit()
-
-    let nginx = try startNchan(port: nchanPort)
-    let nchanPublisher = KeepAliveConnection(port: nchanPort)
-    let nchanResult = try await run(Target(
-        name: "nchan", port: nchanPort, subscribePath: "/sub", skip: 0,
-        publish: { _ in nchanPublisher.request(method: "POST", path: "/pub", body: sampleData) },
-        pids: { [nginx.processIdentifier] + childPids(of: nginx.processIdentifier) }), subscribers: subscribers, group: group)
-    nginx.terminate()
-    nginx.waitUntilExit()
-    rows.append((subscribers, panggilResult, nchanResult))
+    let publishers = Publishers(panggil: KeepAliveConnection(port: panggilPort), nchan: KeepAliveConnection(port: nchanPort))
+    let panggilResult: Result, nchanResult: Result, clientCPU: Double, mode: String
+    if together(subscribers) {
+        let panggil = try startPanggil(port: panggilPort), nginx = try startNchan(port: nchanPort)
+        let (results, cpu) = try await run([panggilSide(panggil, port: panggilPort, subscribers: subscribers, publishers: publishers),
+                                            nchanSide(nginx, port: nchanPort, subscribers: subscribers, publishers: publishers)], group: group)
+        stop(panggil)
+        stop(nginx)
+        (panggilResult, nchanResult, clientCPU, mode) = (results[0], results[1], cpu, "both at once, events taking turns")
+    } else {
+        let panggil = try startPanggil(port: panggilPort)
+        let (first, cpu1) = try await run([panggilSide(panggil, port: panggilPort, subscribers: subscribers, publishers: publishers)], group: group)
+        stop(panggil)
+        let nginx = try startNchan(port: nchanPort)
+        let (second, cpu2) = try await run([nchanSide(nginx, port: nchanPort, subscribers: subscribers, publishers: publishers)], group: group)
+        stop(nginx)
+        (panggilResult, nchanResult, clientCPU, mode) = (first[0], second[0], max(cpu1, cpu2),
+                                                         "one server after the other: both at once would need \(2 * subscribers + 1_000) descriptors")
+    }
 
     func line(_ name: String, _ r: Result) -> String {
-        String(format: "   %-8@ p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  last p50 %7.1f ms  last max %7.1f ms  %6.1f KB/subscriber  missing %d  reads/event %.2f  client CPU %3.0f%%  server CPU %5.1f ms/event",
-               name as NSString, r.p50, r.p99, r.max, r.lastP50, r.lastMax, r.bytesPerSubscriber / 1024, r.missing, r.readsPerEvent, r.clientCPU * 100, r.serverCPUPerEvent)
+        String(format: "   %-8@ p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  last p50 %7.1f ms  last max %7.1f ms  %6.1f KB/subscriber  missing %d  reads/event %.2f  server CPU %5.1f ms/event",
+               name as NSString, r.p50, r.p99, r.max, r.lastP50, r.lastMax, r.bytesPerSubscriber / 1024, r.missing, r.readsPerEvent, r.serverCPUPerEvent)
     }
-    print("\n\(subscribers) subscribers")
+    print("\n\(subscribers) subscribers on each server (\(mode); load generator CPU \(Int((clientCPU * 100).rounded())) % of one core)")
     print(line("panggil", panggilResult))
     print(line("nchan", nchanResult))
     print(String(format: "   ratio    p50 %.2f  p99 %.2f  max %.2f  last p50 %.2f  last max %.2f  memory %.2f  (panggil / nchan)",
@@ -391,5 +471,6 @@ for (round, subscribers) in sizes.enumerated() {
                  panggilResult.lastP50 / nchanResult.lastP50, panggilResult.lastMax / nchanResult.lastMax,
                  panggilResult.bytesPerSubscriber / nchanResult.bytesPerSubscriber))
     print(String(format: "   server CPU per event %.2f (panggil / nchan)", panggilResult.serverCPUPerEvent / nchanResult.serverCPUPerEvent))
+    fflush(nil)
 }
 try await group.shutdownGracefully()

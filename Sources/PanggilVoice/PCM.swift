@@ -21,6 +21,11 @@ public struct PCM: Sendable, Equatable {
         samples += other.samples
     }
 
+    /// Appends `seconds` of silence, as `append(.silence(...))` does, without a buffer of its own.
+    public mutating func appendSilence(seconds: Double) {
+        samples.append(contentsOf: repeatElement(0, count: Int((seconds * Double(sampleRate)).rounded())))
+    }
+
     /// Without the quiet before the first and after the last sound (below `threshold` of full scale).
     public func trimmed(threshold: Double = 0.01) -> PCM {
         let limit = Int16(Double(Int16.max) * threshold)
