@@ -97,6 +97,14 @@ final class KeepAliveConnection {
     }
 }
 
+/// A server left over from an interrupted run would answer in place of the one just started.
+func stillRunning(_ process: Process, _ name: String, port: Int) throws {
+    usleep(200_000)
+    guard process.isRunning else {
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(name) exited at start; is another server on port \(port)?"])
+    }
+}
+
 func waitUntilListening(port: Int, path: String) throws {
     for _ in 0..<600 {
         if httpRequest(port: port, method: "GET", path: path) > 0 { return }
@@ -337,6 +345,7 @@ func startPanggil(port: Int) throws -> Process {
         binary: panggilBinary, arguments: ["--config", siteFile.path, "--db", database, "--host", "127.0.0.1", "--port", "\(port)"] + serveArguments,
         log: workDirectory.appendingPathComponent("panggil-\(port).log"))
     try waitUntilListening(port: port, path: "/healthz")
+    try stillRunning(process, "panggil", port: port)
     signInAsAdmin(panggil: panggilBinary, storeArguments: ["--config", siteFile.path, "--db", database], port: port)
     for _ in 0..<events { _ = httpRequest(port: port, method: "POST", path: "/api/tickets", body: #"{"service": "A"}"#) }
     for number in 1...counters { _ = httpRequest(port: port, method: "POST", path: "/api/counters/\(number)/open") }
@@ -373,6 +382,7 @@ func startNchan(port: Int) throws -> Process {
     process.standardError = FileHandle.nullDevice
     try process.run()
     try waitUntilListening(port: port, path: "/ping")
+    try stillRunning(process, "nginx", port: port)
     return process
 }
 

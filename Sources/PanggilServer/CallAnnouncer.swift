@@ -89,12 +89,10 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         let age = max(0, Date().timeIntervalSince(event.at))
         var request = AnnouncementRequest(id: event.seq, zone: counter.zone, audio: PCM(sampleRate: VoicePack.sampleRate),
                                           ticket: ticket, counter: number, requestedAt: .now - .seconds(age))
-        do {
-            guard let rendered = try voice.render(call: event) else { return }
-            request.audio = rendered.pcm
-        } catch {
-            reporting.yield(.finished(request, .failed, reason: "Tidak bisa dirender: \(error)"))
-            return
+        let voice = voice
+        request.renderLater = {
+            guard let rendered = try voice.render(call: event) else { throw NotACall() }
+            return rendered.pcm
         }
         await announcer.enqueue(request)
     }
@@ -133,6 +131,10 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
         for zone in targets {
             await announcer.enqueue(AnnouncementRequest(id: event.seq, zone: zone, audio: audio, requestedAt: .now - .seconds(age)))
         }
+    }
+
+    private struct NotACall: Error, CustomStringConvertible {
+        var description: String { "bukan panggilan" }
     }
 
     private func writeReports() async {

@@ -17,6 +17,11 @@ public struct AnnouncementRequest: Sendable {
     public var zone: String
     public var urgency: Urgency
     public var audio: PCM
+    /// Makes `audio` when the request's turn comes, if set: a call is rendered only once the
+    /// loudspeakers are free for it, so that rendering never competes with the displays' fan-out at
+    /// the moment of the call, and calls waiting out a sound-server outage hold no audio (a few hundred
+    /// kilobytes each) and cost nothing if they are dropped.
+    public var renderLater: (@Sendable () throws -> PCM)?
     /// The ticket called, if it is a call: a second call of a ticket still waiting to be played is
     /// said once, not twice.
     public var ticket: TicketRef?
@@ -264,7 +269,7 @@ public actor Announcer {
                 await sayEmergency(emergency, on: sink)
                 continue
             }
-            guard let next = queues[sink]?.first else {
+            guard var next = queues[sink]?.first else {
                 await withCheckedContinuation { waiter in
                     if stopped { waiter.resume() } else { idle[sink] = waiter }
                 }
@@ -282,13 +287,23 @@ public actor Announcer {
                 continue
             }
             queues[sink]!.removeFirst()
+            if let render = next.renderLater {
+                do {
+                    next.audio = try render()
+                    next.renderLater = nil
+                } catch {
+                    report(.finished(next, .failed, reason: "Tidak bisa dirender: \(error)"))
+                    continue
+                }
+            }
             report(.started(next))
             let output = output
             let volume = speakers[next.zone]?.volume ?? 1
-            let task = Task { try await output.play(next.audio, sink: sink == Self.defaultSink ? nil : sink, volume: volume) }
+            let audio = next.audio
+            let task = Task { try await output.play(audio, sink: sink == Self.defaultSink ? nil : sink, volume: volume) }
             playing[sink] = (next, task)
             let watchdog = Task {
-                try await Task.sleep(for: .seconds(next.audio.seconds) + settings.stallMargin)
+                try await Task.sleep(for: .seconds(audio.seconds) + settings.stallMargin)
                 stalled.insert(sink)
                 task.cancel()
             }

@@ -66,6 +66,14 @@ final class FakeOutput: AudioOutput, @unchecked Sendable {
     }
 }
 
+/// Counts from any thread.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
 /// Reports, in the order the announcer made them.
 final class ReportLog: @unchecked Sendable {
     private let lock = NSLock()
@@ -212,6 +220,34 @@ struct AnnouncerTests {
         // One zone checking every 10 ms makes about 50 in half a second.
         #expect(checks <= 100, "\(checks) checks of the sound server in 500 ms")
         #expect(checks > 0)
+    }
+
+    @Test func aCallIsRenderedAtItsTurnAndNotAtAllIfDropped() async throws {
+        output.setConnected(false)
+        let renders = Tally()
+        let announcer = announcer(maxAge: .milliseconds(300))
+        let running = Task { await announcer.run() }
+        defer { running.cancel() }
+        func later(_ id: Int64, fails: Bool = false) -> AnnouncementRequest {
+            var request = request(id, milliseconds: 0)
+            request.renderLater = {
+                renders.add()
+                if fails { throw CocoaError(.fileReadCorruptFile) }
+                return PCM(sampleRate: 1000, samples: Array(repeating: 1, count: 80))
+            }
+            return request
+        }
+        await announcer.enqueue(later(1))
+        // The sound server stays away past the call's age limit: dropped, never rendered.
+        #expect(await log.wait(for: 1) == ["dropped 1"])
+        #expect(renders.value == 0)
+        output.setConnected(true)
+        await announcer.enqueue(later(2, fails: true))
+        await announcer.enqueue(later(3))
+        let lines = await log.wait(for: 4)
+        #expect(lines == ["dropped 1", "failed 2", "started 3", "played 3"])
+        #expect(renders.value == 2)
+        #expect(output.played.map(\.samples) == [80], "the rendered audio is what plays")
     }
 
     @Test func aFailedAttemptIsLoggedAndTriedAgain() async throws {
