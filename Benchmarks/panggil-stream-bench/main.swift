@@ -3,7 +3,7 @@
 // receive time of every event is recorded. nginx + nchan carries the same load at the same time, its
 // events taking turns with Panggil's, and the ratios are printed.
 //
-//   scripts/bench stream [--subscribers 1000,5000,10000] [--events 30] [--interval-ms 100]
+//   scripts/bench stream [--subscribers 1000,5000,10000] [--events 100] [--interval-ms 100] [--serve-args "..."]
 
 import BenchSupport
 import Foundation
@@ -16,7 +16,7 @@ import Glibc
 // MARK: - Clock, options, processes
 
 let sizes = option("--subscribers", "1000,5000,10000").split(separator: ",").compactMap { Int($0) }
-let events = Int(option("--events", "30"))!
+let events = Int(option("--events", "100"))!
 let interval = Int(option("--interval-ms", "100"))!
 let workDirectory = URL(fileURLWithPath: option("--dir", "data/stream-bench")).standardizedFileURL
 let panggilBinary = option("--panggil", ".build/release/panggil")
