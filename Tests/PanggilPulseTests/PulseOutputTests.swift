@@ -113,7 +113,8 @@ struct PulseOutputTests {
             let result = try #require(await within(.seconds(5)) { await playing.result }, "play() did not return")
             let returned = ContinuousClock.now - cancelled
             #expect(throws: CancellationError.self) { try result.get() }
-            #expect(returned < .seconds(1), "play returned \(returned) after the cancellation")
+            // Loose: the suite shares two cores; a tone not stopped would go on for five more seconds.
+            #expect(returned < .milliseconds(2_500), "play returned \(returned) after the cancellation")
 
             try await Task.sleep(for: .milliseconds(400))
             let heard = await recording.stop()
@@ -122,7 +123,7 @@ struct PulseOutputTests {
             // When the piece holding the last sound reached parecord: after the sound itself stopped.
             let lastHeard = try #require(recording.arrival(ofSample: end))
             print("PulseOutput: cancel → last sound reached the sink's monitor \(lastHeard - cancelled) later")
-            #expect(lastHeard - cancelled < .seconds(1), "sound went on \(lastHeard - cancelled) after the cancellation")
+            #expect(lastHeard - cancelled < .milliseconds(2_500), "sound went on \(lastHeard - cancelled) after the cancellation")
             // Not a vacuous pass: most of the tone was never played.
             #expect(end - start < long.samples.count - 3 * sampleRate, "played \(end - start) samples of a 6 s tone")
             #expect(heard.count - end > sampleRate / 4, "the recording went on, silent, after the sound")

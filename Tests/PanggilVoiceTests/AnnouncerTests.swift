@@ -225,11 +225,11 @@ struct AnnouncerTests {
     @Test func aCallIsRenderedAtItsTurnAndNotAtAllIfDropped() async throws {
         output.setConnected(false)
         let renders = Tally()
-        let announcer = announcer(maxAge: .milliseconds(300))
+        let announcer = announcer(maxAge: .seconds(60))
         let running = Task { await announcer.run() }
         defer { running.cancel() }
-        func later(_ id: Int64, fails: Bool = false) -> AnnouncementRequest {
-            var request = request(id, milliseconds: 0)
+        func later(_ id: Int64, fails: Bool = false, requestedAt: ContinuousClock.Instant = .now) -> AnnouncementRequest {
+            var request = request(id, milliseconds: 0, requestedAt: requestedAt)
             request.renderLater = {
                 renders.add()
                 if fails { throw CocoaError(.fileReadCorruptFile) }
@@ -237,8 +237,8 @@ struct AnnouncerTests {
             }
             return request
         }
-        await announcer.enqueue(later(1))
-        // The sound server stays away past the call's age limit: dropped, never rendered.
+        await announcer.enqueue(later(1, requestedAt: .now - .seconds(120)))
+        // Its age limit passed while the sound server was away: dropped, never rendered.
         #expect(await log.wait(for: 1) == ["dropped 1"])
         #expect(renders.value == 0)
         output.setConnected(true)

@@ -74,12 +74,13 @@ struct EmergencyAnnouncerTests {
         let running = Task { await announcer.run() }
         defer { running.cancel() }
         await announcer.startEmergency(broadcast: 3, announcement: 30, zones: ["z1"])
-        await announcer.emergencyAudio(broadcast: 3, sound(5_000))
+        await announcer.emergencyAudio(broadcast: 3, sound(20_000))
         #expect(await log.wait(for: 1) == ["started 30"])
         let ended = ContinuousClock.now
         await announcer.endEmergency(broadcast: 3)
         #expect(await log.wait(for: 2) == ["started 30", "interrupted 30"])
-        #expect(try #require(output.played[0].ended) - ended < .seconds(2))
+        // Loose (a CI run on a busy machine took over 2 s); a saying not stopped would last 20 s.
+        #expect(try #require(output.played[0].ended) - ended < .seconds(8))
     }
 
     @Test func anEmergencyStuckOnAWedgedSinkIsStoppedAndSaidAgain() async throws {
