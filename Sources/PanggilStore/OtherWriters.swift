@@ -32,10 +32,8 @@ struct OtherWriters: Sendable {
     /// A lock held by this process does not show here (POSIX record locks belong to the process), which
     /// is why this process's other stores are counted separately.
     private func anotherProcessHoldsTheWriteLock() -> Bool {
-        let descriptor = open(shmPath, O_RDONLY | O_CLOEXEC)
         // No index file (yet), or unreadable: assume a writer, which costs only a few early looks.
-        guard descriptor >= 0 else { return true }
-        defer { close(descriptor) }
+        guard let descriptor = IndexFiles.shared.descriptor(shmPath) else { return true }
         var query = flock()
         query.l_type = Int16(F_WRLCK)
         query.l_whence = Int16(SEEK_SET)
@@ -43,6 +41,32 @@ struct OtherWriters: Sendable {
         query.l_len = 1
         guard fcntl(descriptor, F_GETLK, &query) == 0 else { return true }
         return query.l_type != Int16(F_UNLCK)
+    }
+}
+
+/// Descriptors of the `-shm` files asked about, opened once and never closed. Closing any descriptor of
+/// a file drops every POSIX lock this process holds on it, SQLite's included: its write lock, and the
+/// lock that tells other processes the index is in use (without which another process may rebuild the
+/// index under our memory map; a crash drill died of exactly that, SIGBUS). A file recreated under the
+/// same name (every connection to the database had closed) gets a new descriptor; the old one is kept
+/// open, for the same reason.
+final class IndexFiles: @unchecked Sendable {
+    static let shared = IndexFiles()
+    private let lock = NSLock()
+    private var open: [String: (descriptor: Int32, inode: ino_t)] = [:]
+
+    func descriptor(_ path: String) -> Int32? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return lock.withLock {
+            if let known = open[path], known.inode == status.st_ino { return known.descriptor }
+            let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            var opened = stat()
+            guard fstat(descriptor, &opened) == 0 else { return nil }
+            open[path] = (descriptor, opened.st_ino)
+            return descriptor
+        }
     }
 }
 

@@ -247,3 +247,37 @@ struct FeedTests {
         withExtendedLifetime(stores) {}
     }
 }
+
+@Suite("Asking whether another process writes")
+struct OtherWritersTests {
+    /// What another process sees of this process's locks on the `-shm` file: SQLite's in-use lock
+    /// (byte 128, held shared by every open connection) and its WAL write lock (byte 120).
+    static func locksSeenFromOutside(_ shm: String) async throws -> String {
+        let script = """
+            import fcntl, os, struct, sys
+            fd = os.open(sys.argv[1], os.O_RDONLY)
+            out = []
+            for offset in (128, 120):
+                got = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, offset, 1, 0))
+                out.append("held" if struct.unpack("hhqqi4x", got)[0] != fcntl.F_UNLCK else "free")
+            print(" ".join(out))
+            """
+        let run = try await runToEnd(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, shm])
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Closing any descriptor of a file drops every POSIX lock the process holds on it. An earlier
+    /// version opened and closed the `-shm` file for each question, which let another process take the
+    /// index for unused and rebuild it under the server's memory map (SIGBUS in the shutdown drill).
+    @Test func askingKeepsSQLitesOwnLocks() async throws {
+        let path = Fixtures.temporaryStorePath()
+        let store = try makeStore(Fixtures.busySite(counters: 2), clock: SystemClock(), path: path)
+        _ = try await store.issue(service: "A", priority: false, by: EventActor("user:admin"))
+        #expect(try await Self.locksSeenFromOutside(path + "-shm") == "held free", "the store's connections hold the index")
+        let writers = OtherWriters(databasePath: path, store: ObjectIdentifier(store))
+        for _ in 0..<3 { #expect(!writers.areWriting(), "nobody else writes") }
+        #expect(try await Self.locksSeenFromOutside(path + "-shm") == "held free", "asking dropped SQLite's locks")
+        _ = try await store.issue(service: "A", priority: false, by: EventActor("user:admin"))
+        #expect(try await Self.locksSeenFromOutside(path + "-shm") == "held free")
+    }
+}
