@@ -11,18 +11,15 @@ actor CommitQueue {
     private let pool: DatabasePool
     private let maxBatch: Int
     private let didCommit: @Sendable ([QueueEvent]) -> Void
-    /// The file and the store it writes for, so that the other stores of this process know when a
-    /// commit may be on its way (see `OtherWriters`).
-    private let file: String
-    private let store: ObjectIdentifier
+    /// Told of each write, so that the other stores of this process know a commit may be on its way.
+    private let writers: OtherWriters
     private var pending: [Job] = []
     private var draining = false
 
-    init(pool: DatabasePool, file: String, store: ObjectIdentifier, maxBatch: Int = 256,
+    init(pool: DatabasePool, writers: OtherWriters, maxBatch: Int = 256,
          didCommit: @escaping @Sendable ([QueueEvent]) -> Void) {
         self.pool = pool
-        self.file = file
-        self.store = store
+        self.writers = writers
         self.maxBatch = maxBatch
         self.didCommit = didCommit
     }
@@ -72,7 +69,7 @@ actor CommitQueue {
             pending.removeFirst(batch.count)
             var failure: Error?
             let didCommit = didCommit
-            InProcessWriters.shared.begin(store, in: file)
+            writers.ownWriteBegins()
             do {
                 // IMMEDIATE: take the write lock before reading, so that another process cannot slip a
                 // write between our read of the queue and our update of it.
@@ -90,7 +87,7 @@ actor CommitQueue {
             } catch {
                 failure = error
             }
-            InProcessWriters.shared.end(store, in: file)
+            writers.ownWriteEnds()
             for job in batch { job.finish(failure) }
         }
         draining = false

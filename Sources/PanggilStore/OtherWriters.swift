@@ -24,6 +24,10 @@ struct OtherWriters: Sendable {
         self.store = store
     }
 
+    /// Brackets this store's own write transactions, for the process's other stores to see.
+    func ownWriteBegins() { InProcessWriters.shared.begin(store, in: file) }
+    func ownWriteEnds() { InProcessWriters.shared.end(store, in: file) }
+
     /// Whether someone other than this store is in a write transaction on the file now.
     func areWriting() -> Bool {
         InProcessWriters.shared.anyOther(than: store, in: file) || anotherProcessHoldsTheWriteLock()

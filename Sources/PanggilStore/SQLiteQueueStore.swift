@@ -39,8 +39,6 @@ public final class SQLiteQueueStore: QueueStore {
     private let logger: Logger
     private let committed = NewestSeq()
     private let observers = CommitObservers()
-    /// Names this store among the process's writers; kept alive with it so that the name stays unique.
-    private let identity: StoreIdentity
 
     public init(
         path: String, site: Site, clock: any WallClock = SystemClock(), options: Options = Options(),
@@ -88,10 +86,9 @@ public final class SQLiteQueueStore: QueueStore {
             logger.notice("cannot watch the database file; looking for other processes' commits by polling")
         }
         let observers = observers
-        identity = StoreIdentity()
-        otherWriters = OtherWriters(databasePath: path, store: ObjectIdentifier(identity))
-        commits = CommitQueue(pool: pool, file: URL(fileURLWithPath: path).standardizedFileURL.path,
-                              store: ObjectIdentifier(identity), didCommit: { events in
+        // The signal is this store's alone and lives as long as it: it names the store among the writers.
+        otherWriters = OtherWriters(databasePath: path, store: ObjectIdentifier(signal))
+        commits = CommitQueue(pool: pool, writers: otherWriters, didCommit: { events in
             observers.notify(events)
             signal.signal(committed: events)
         })
@@ -696,8 +693,6 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 }
-
-final class StoreIdentity: Sendable {}
 
 /// Who is told of this process's commits on the committing thread.
 final class CommitObservers: @unchecked Sendable {

@@ -191,7 +191,7 @@ public actor Announcer {
         if let current = playing[sink], current.request.urgency < request.urgency {
             current.task.cancel()
         }
-        idle.removeValue(forKey: sink)?.resume()
+        wake(sink)
     }
 
     /// Requests waiting (not playing) per sink, for the health check.
@@ -213,7 +213,7 @@ public actor Announcer {
             emergencies[sink, default: []].removeAll { $0.broadcast == broadcast }
             emergencies[sink, default: []].append(EmergencyState(broadcast: broadcast, announcement: announcement, zone: zone))
             if let current = playing[sink] { current.task.cancel() }
-            idle.removeValue(forKey: sink)?.resume()
+            wake(sink)
         }
     }
 
@@ -223,7 +223,7 @@ public actor Announcer {
             guard let index = states.firstIndex(where: { $0.broadcast == broadcast }) else { continue }
             emergencies[sink]![index].audio = audio
             emergencies[sink]![index].next = .now
-            idle.removeValue(forKey: sink)?.resume()
+            wake(sink)
         }
     }
 
@@ -237,7 +237,7 @@ public actor Announcer {
                 emergencies[sink] = nil
                 releaseHeldCalls(sink)
             }
-            idle.removeValue(forKey: sink)?.resume()
+            wake(sink)
         }
     }
 
@@ -403,6 +403,11 @@ public actor Announcer {
     /// sound server is away would leave one more timer waking the zone ten times a second.
     private func timeOut(_ sink: String, wait: UInt64) {
         guard timedWait[sink] == wait else { return }
+        wake(sink)
+    }
+
+    /// Ends the sink's wait, whatever it waits for; its timer, if any, then has nothing left to end.
+    private func wake(_ sink: String) {
         timedWait[sink] = nil
         idle.removeValue(forKey: sink)?.resume()
     }

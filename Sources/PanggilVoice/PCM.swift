@@ -13,7 +13,9 @@ public struct PCM: Sendable, Equatable {
     public var seconds: Double { Double(samples.count) / Double(sampleRate) }
 
     public static func silence(seconds: Double, sampleRate: Int) -> PCM {
-        PCM(sampleRate: sampleRate, samples: [Int16](repeating: 0, count: Int((seconds * Double(sampleRate)).rounded())))
+        var pcm = PCM(sampleRate: sampleRate)
+        pcm.appendSilence(seconds: seconds)
+        return pcm
     }
 
     public mutating func append(_ other: PCM) {

@@ -38,32 +38,20 @@ public struct Renderer: Sendable {
     }
 
     public func render(_ announcement: Announcement, withChime: Bool = true) throws -> RenderedAnnouncement {
-        let rate = pack.sampleRate
-        var clips: [PCM] = []
-        for word in announcement.sentences.joined().joined() {
-            guard let clip = pack.clip(word.clip) ?? siteClips[word.clip] else { throw MissingClip(clip: word.clip) }
-            clips.append(clip)
-        }
-        var pcm = PCM(sampleRate: rate)
-        // Sized once: a call is rendered as it is committed, beside the displays' fan-out, and growing
-        // the buffer clip by clip copied it several times over.
-        let pauses = Double(clips.count + announcement.sentences.count) * max(gaps.betweenSentences, gaps.afterChime)
-        pcm.samples.reserveCapacity(clips.reduce(withChime ? chime?.samples.count ?? 0 : 0) { $0 + $1.samples.count }
-                                    + Int(pauses * Double(rate)))
+        var pcm = PCM(sampleRate: pack.sampleRate)
         var parts: [(clip: String, start: Int, count: Int)] = []
         if withChime, let chime {
             parts.append(("chime", 0, chime.samples.count))
             pcm.append(chime)
             pcm.appendSilence(seconds: gaps.afterChime)
         }
-        var next = clips.makeIterator()
         for (s, sentence) in announcement.sentences.enumerated() {
             if s > 0 { pcm.appendSilence(seconds: gaps.betweenSentences) }
             for (p, part) in sentence.enumerated() {
                 if p > 0 { pcm.appendSilence(seconds: gaps.betweenParts) }
                 for (w, word) in part.enumerated() {
                     if w > 0 { pcm.appendSilence(seconds: gaps.betweenWords) }
-                    let clip = next.next()!
+                    guard let clip = pack.clip(word.clip) ?? siteClips[word.clip] else { throw MissingClip(clip: word.clip) }
                     parts.append((word.clip, pcm.samples.count, clip.samples.count))
                     pcm.append(clip)
                 }
@@ -76,7 +64,6 @@ public struct Renderer: Sendable {
 extension RenderedAnnouncement {
     /// `self`, a pause of `gap` seconds, then `next`: a call said again, or in the next language.
     public mutating func append(_ next: RenderedAnnouncement, gap: Double) {
-        pcm.samples.reserveCapacity(pcm.samples.count + Int(gap * Double(pcm.sampleRate)) + 1 + next.pcm.samples.count)
         pcm.appendSilence(seconds: gap)
         let offset = pcm.samples.count
         pcm.append(next.pcm)
