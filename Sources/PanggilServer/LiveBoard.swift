@@ -96,7 +96,7 @@ public final class LiveBoard: ServiceLifecycle.Service, Sendable {
                 guard today > state.board.day else { return }
                 logger.info("new local day", metadata: ["day": "\(today)"])
                 state.board.rollOver(to: today)
-                state.hub.refresh(state.board, now: Date())
+                state.hub.refresh(state.board, now: store.clock.now())
             }
         }
     }

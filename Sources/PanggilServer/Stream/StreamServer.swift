@@ -60,7 +60,7 @@ struct StreamServer: Sendable {
             let (phone, board) = try self.board.subscribe(phone: ticket, sink: sink)
             subscriber = phone
             text += encoder.phone(ticket.ref, state: ticket.state, counter: ticket.counter, board: board,
-                                  seq: board.seq, type: "snapshot", at: Date())
+                                  seq: board.seq, type: "snapshot", at: store.clock.now())
         } else {
             let filter = try StreamFilter(zone: query["zone"].map(String.init), services: query["services"].map(String.init),
                                           counters: query["counters"].map(String.init), site: site)
@@ -91,7 +91,7 @@ struct StreamServer: Sendable {
                 }
             } else {
                 // A first visit, pruned history, another database's id, or too far behind: start afresh.
-                text += encoder.snapshot(board, filter: filter, now: Date())
+                text += encoder.snapshot(board, filter: filter, now: store.clock.now())
             }
         }
         let head = HTTPResponse(status: .ok, headerFields: [
