@@ -48,7 +48,6 @@ final class DirectoryWatchHub: @unchecked Sendable {
     static let shared: DirectoryWatchHub? = DirectoryWatchHub()
 
     private let descriptor: Int32
-    private let source: any DispatchSourceRead
     private let lock = NSLock()
     // Guarded by `lock`.
     private var watchByDirectory: [String: Int32] = [:]
@@ -59,9 +58,21 @@ final class DirectoryWatchHub: @unchecked Sendable {
         let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard descriptor >= 0 else { return nil }
         self.descriptor = descriptor
-        source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: DispatchQueue(label: "panggil.store.watch"))
-        source.setEventHandler { [weak self] in self?.drain() }
-        source.resume()
+        // A thread of its own, asleep in poll(2): every commit writes to the log, and a dispatch source
+        // costs each notification two more thread wakes (the dispatch manager's, and its re-arming).
+        let thread = Thread { [unowned self] in
+            var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            while true {
+                guard poll(&waiting, 1, -1) > 0 else { continue }
+                // A commit of this process writes its log in a burst, a notification per write: taken
+                // together once it is over, they cost one wake instead of one each. The commit wakes its
+                // feeds itself; another process's commit does not wait here unless ours is under way.
+                InProcessWriters.shared.waitUntilNoneWriting(atMost: 0.1)
+                drain()
+            }
+        }
+        thread.name = "panggil-watch"
+        thread.start()
     }
 
     func register(directory: String, names: Set<String>, onChange: @escaping @Sendable () -> Void) -> Registration? {

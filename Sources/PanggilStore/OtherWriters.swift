@@ -77,22 +77,31 @@ final class IndexFiles: @unchecked Sendable {
 /// This process's stores that are writing now, per file.
 final class InProcessWriters: @unchecked Sendable {
     static let shared = InProcessWriters()
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var writing: [String: [ObjectIdentifier: Int]] = [:]
 
     func begin(_ store: ObjectIdentifier, in file: String) {
-        lock.withLock { writing[file, default: [:]][store, default: 0] += 1 }
+        condition.withLock { writing[file, default: [:]][store, default: 0] += 1 }
     }
 
     func end(_ store: ObjectIdentifier, in file: String) {
-        lock.withLock {
+        condition.withLock {
             writing[file]?[store]? -= 1
             if writing[file]?[store] == 0 { writing[file]?[store] = nil }
             if writing[file]?.isEmpty == true { writing[file] = nil }
+            if writing.isEmpty { condition.broadcast() }
         }
     }
 
     func anyOther(than store: ObjectIdentifier, in file: String) -> Bool {
-        lock.withLock { writing[file]?.keys.contains { $0 != store } ?? false }
+        condition.withLock { writing[file]?.keys.contains { $0 != store } ?? false }
+    }
+
+    /// Returns once no store of this process is writing, or after `limit`.
+    func waitUntilNoneWriting(atMost limit: TimeInterval) {
+        let deadline = Date(timeIntervalSinceNow: limit)
+        condition.withLock {
+            while !writing.isEmpty, condition.wait(until: deadline) {}
+        }
     }
 }

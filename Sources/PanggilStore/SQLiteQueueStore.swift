@@ -81,17 +81,44 @@ public final class SQLiteQueueStore: QueueStore {
         lookups = try DatabaseQueue(path: path, configuration: watching)
         let signal = CommitSignal()
         self.signal = signal
-        watcher = LogFileWatcher(databasePath: path) { signal.wake() }
+        // The signal is this store's alone and lives as long as it: it names the store among the writers.
+        let otherWriters = OtherWriters(databasePath: path, store: ObjectIdentifier(signal))
+        self.otherWriters = otherWriters
+        let watch = watch, committed = committed
+        watcher = LogFileWatcher(databasePath: path) {
+            // The log changes with this store's own commits too, and those reach the feeds directly. The
+            // feeds are woken only for someone else's commit: one on its way, or one newer than ours.
+            // (Another's commit older than our newest was followed by ours, whose wake finds the gap.)
+            if !otherWriters.areWriting(), let newest = try? watch.inDatabase({ try Self.newestSeq($0) }),
+               newest <= committed.value {
+                return
+            }
+            signal.wake()
+        }
         if watcher == nil {
             logger.notice("cannot watch the database file; looking for other processes' commits by polling")
+        } else {
+            Self.wakeNowAndThen(signal, every: options.watchedPollInterval)
         }
         let observers = observers
-        // The signal is this store's alone and lives as long as it: it names the store among the writers.
-        otherWriters = OtherWriters(databasePath: path, store: ObjectIdentifier(signal))
         commits = CommitQueue(pool: pool, writers: otherWriters, didCommit: { events in
+            // Raised before anyone hears of the commit, so that the watcher takes it for ours.
+            if let last = events.last { committed.raise(to: last.seq) }
             observers.notify(events)
             signal.signal(committed: events)
         })
+    }
+
+    /// The safety net under the file watcher: the feeds look at the log now and then even when nothing
+    /// woke them, and a feed whose reader has gone notices it. Ends with the last feed of the store.
+    private static func wakeNowAndThen(_ signal: CommitSignal, every interval: Duration) {
+        Task { [weak signal] in
+            while true {
+                try? await Task.sleep(for: interval)
+                guard let signal else { return }
+                signal.wake()
+            }
+        }
     }
 
     /// Identifies this database file across restarts; a new file gets a new id.
@@ -601,7 +628,9 @@ public final class SQLiteQueueStore: QueueStore {
         let watch = watch
         let signal = signal
         let otherWriters = otherWriters
-        let interval = watcher == nil ? options.pollInterval : options.watchedPollInterval
+        // With the watcher a feed waits for a wake, which also comes now and then as a safety net
+        // (`wakeNowAndThen`); without it, it polls.
+        let untimed: Duration? = watcher == nil ? options.pollInterval : nil
         let logger = logger
         // The feed keeps the file watcher alive: a caller may let go of the store and keep reading its
         // feed, and without the watcher nothing would wake the feed but the slow safety poll.
@@ -614,8 +643,8 @@ public final class SQLiteQueueStore: QueueStore {
                 // The watcher sees another writer's commit when its log frames are written, which can be
                 // a few milliseconds before the commit can be read (the sync, then the shared index,
                 // which no file event reports). While another writer is at work, a look that finds
-                // nothing is therefore repeated soon, backing off; otherwise the feed sleeps until the
-                // file changes. This process's own commits, which wake the watcher too, need neither.
+                // nothing is therefore repeated soon, backing off; otherwise the feed sleeps until woken.
+                // This process's own commits need neither: they come with their wake.
                 var soon: Duration?
                 func sleep(after seen: UInt64, othersWriting: Bool) async {
                     if othersWriting {
@@ -623,7 +652,7 @@ public final class SQLiteQueueStore: QueueStore {
                     } else {
                         soon = nil
                     }
-                    await signal.wait(after: seen, timeout: soon ?? interval)
+                    await signal.wait(after: seen, timeout: soon ?? untimed)
                 }
                 while !Task.isCancelled {
                     // Note the signal before reading, so that a commit landing during the read wakes the next wait.
@@ -635,6 +664,8 @@ public final class SQLiteQueueStore: QueueStore {
                     if !local.isEmpty {
                         for event in local { continuation.yield(event) }
                         last = local.last!.seq
+                        // No need to look at the log: another's commit since wakes this wait (the watcher).
+                        await signal.wait(after: seen, timeout: soon ?? untimed)
                         continue
                     }
                     // Asked before looking: a writer lets go only once its commit can be read.
