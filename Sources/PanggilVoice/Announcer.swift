@@ -111,9 +111,12 @@ public actor Announcer {
     private var playing: [String: (request: AnnouncementRequest, task: Task<Void, any Error>)] = [:]
     private var idle: [String: CheckedContinuation<Void, Never>] = [:]
     private var stalled: Set<String> = []
-    /// Numbers the waits of `waitForChange`, and which timed wait each sink is in.
-    private var waits: UInt64 = 0
-    private var timedWait: [String: UInt64] = [:]
+    /// Each sink's one armed timer (when it fires, and its number), and the sinks whose wait a timer
+    /// may end. One timer serves every timed wait it ends soon enough: while the sound server is away
+    /// each queued call wakes its zone, and a timer per wait would leave one more timer per call.
+    private var timers: [String: (deadline: ContinuousClock.Instant, number: UInt64)] = [:]
+    private var timersArmed: UInt64 = 0
+    private var inTimedWait: Set<String> = []
     private var stopped = false
     /// Emergencies holding each sink, oldest first; the newest is the one said.
     private var emergencies: [String: [EmergencyState]] = [:]
@@ -383,32 +386,34 @@ public actor Announcer {
 
     /// Sleeps until something for this sink changes, or `timeout` passes.
     private func waitForChange(_ sink: String, upTo timeout: Duration?) async {
-        waits += 1
-        let wait = waits
         await withCheckedContinuation { waiter in
             if stopped { return waiter.resume() }
             idle[sink] = waiter
-            if let timeout {
-                timedWait[sink] = wait
-                Task {
-                    try? await Task.sleep(for: timeout)
-                    self.timeOut(sink, wait: wait)
-                }
+            guard let timeout else { return }
+            inTimedWait.insert(sink)
+            let deadline = ContinuousClock.now + timeout
+            if let armed = timers[sink], armed.deadline <= deadline { return }
+            timersArmed += 1
+            let number = timersArmed
+            timers[sink] = (deadline, number)
+            Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                self.timerFired(sink, number: number)
             }
         }
     }
 
-    /// Ends the wait `wait` if it is still going on. A timer whose wait was ended early by a change
-    /// must not end the next one: each would start another timer, and every call queued while the
-    /// sound server is away would leave one more timer waking the zone ten times a second.
-    private func timeOut(_ sink: String, wait: UInt64) {
-        guard timedWait[sink] == wait else { return }
-        wake(sink)
+    /// Ends the sink's wait if it is a timed one. A timer replaced by an earlier one has nothing to do;
+    /// an untimed wait (for a change only) is not cut short.
+    private func timerFired(_ sink: String, number: UInt64) {
+        guard timers[sink]?.number == number else { return }
+        timers[sink] = nil
+        if inTimedWait.contains(sink) { wake(sink) }
     }
 
-    /// Ends the sink's wait, whatever it waits for; its timer, if any, then has nothing left to end.
+    /// Ends the sink's wait, whatever it waits for.
     private func wake(_ sink: String) {
-        timedWait[sink] = nil
+        inTimedWait.remove(sink)
         idle.removeValue(forKey: sink)?.resume()
     }
 
