@@ -142,6 +142,33 @@ struct AccessTests {
         #expect(try await access.session(tokenHash: Authenticator.tokenHash("no-such-session")) == nil)
     }
 
+    /// Credentials are taken on trust for a moment after they are looked up, so that a counter calling
+    /// all day does not read them from the database on every call. A change made through the server
+    /// counts at once (the tests around this one); one made by another process counts after the recheck.
+    @Test func aChangeByAnotherProcessCountsAfterTheRecheck() async throws {
+        let (harness, credentials) = try await Self.hall()
+        var settings = Authenticator.Settings()
+        settings.recheckAfter = .milliseconds(300)
+        let clock = harness.clock
+        let authenticator = Authenticator(access: harness.store.access, settings: settings, now: { clock.now() })
+        let kiosk = try #require(credentials[.kiosk].flatMap { if case .bearer(let token) = $0 { token } else { nil } })
+        #expect(try await authenticator.user(sessionToken: "session-siti")?.counters == [1, 2])
+        #expect(try await authenticator.device(token: kiosk)?.name == "kios-1")
+        // Another process (a `panggil user` command, say) removes siti and revokes the kiosk.
+        let other = try SQLiteQueueStore(path: harness.store.path, site: harness.store.site)
+        #expect(try await other.access.removeUser(named: "siti"))
+        let kioskID = try #require(try await other.access.devices().first { $0.name == "kios-1" }?.id)
+        #expect(try await other.access.revokeDevice(id: kioskID, at: clock.now()) != nil)
+        #expect(try await authenticator.user(sessionToken: "session-siti") != nil, "still trusted for a moment")
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try await authenticator.user(sessionToken: "session-siti") == nil)
+        #expect(try await authenticator.device(token: kiosk) == nil)
+        // A change through this server counts at once, even right after a lookup.
+        #expect(try await authenticator.user(sessionToken: "session-budi")?.name == "budi")
+        #expect(try await authenticator.removeUser(named: "budi"))
+        #expect(try await authenticator.user(sessionToken: "session-budi") == nil)
+    }
+
     @Test func signingInAndOutWithACookie() async throws {
         let (harness, _) = try await Self.hall()
         try await harness.run { client in

@@ -134,7 +134,7 @@ struct AccessAPI: Sendable {
         router.delete("api/users/{name}") { _, context in
             try authorize(context, .manageAccess, site: site)
             let name = try context.parameters.require("name")
-            guard try await authenticator.access.removeUser(named: name) else {
+            guard try await authenticator.removeUser(named: name) else {
                 throw APIError(.notFound, "user_not_found", "Pengguna '\(name)' tidak ada.")
             }
             return Response(status: .noContent)
@@ -158,7 +158,7 @@ struct AccessAPI: Sendable {
         router.delete("api/devices/{id}") { _, context in
             try authorize(context, .manageAccess, site: site)
             let text = try context.parameters.require("id")
-            guard let id = Int64(text), let device = try await authenticator.access.revokeDevice(id: id, at: Date()) else {
+            guard let id = Int64(text), let device = try await authenticator.revokeDevice(id: id) else {
                 throw APIError(.notFound, "device_not_found", "Perangkat #\(text) tidak ada atau sudah dicabut.")
             }
             return try JSONResponse(DeviceJSON(device, time: time))
