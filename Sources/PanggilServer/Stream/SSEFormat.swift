@@ -5,9 +5,17 @@ public enum SSEFormat {
     /// `data` may hold any text: CR, LF and CRLF each start a new `data:` line, which a client joins with LF.
     public static func event(id: String?, type: String?, data: String) -> String {
         var out = ""
+        out.reserveCapacity(data.utf8.count + 64)
         if let id { out += "id: \(fieldValue(id))\n" }
         if let type { out += "event: \(fieldValue(type))\n" }
-        for line in lines(of: data) { out += "data: \(line)\n" }
+        if data.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            for line in lines(of: data) { out += "data: \(line)\n" }
+        } else {
+            // One line, as every JSON event is: no need to take it apart.
+            out += "data: "
+            out += data
+            out += "\n"
+        }
         return out + "\n"
     }
 
@@ -22,7 +30,8 @@ public enum SSEFormat {
     }
 
     static func fieldValue(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" }.map(Character.init))
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else { return text }
+        return String(text.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" }.map(Character.init))
     }
 
     /// Splits at CRLF, CR or LF; an empty text is one empty line (so that an empty `data` still dispatches).

@@ -14,7 +14,7 @@ struct StreamEncoder: Sendable {
     /// An event as of `board`, the board with the event folded in (queue lines come from it).
     func event(_ event: QueueEvent, board: Board) -> String {
         SSEFormat.event(id: String(event.seq), type: event.type.rawValue,
-                        data: Self.json(EventJSON(event, board: board, site: site, time: time)))
+                        data: EventJSON(event, board: board, site: site, time: time).text)
     }
 
     /// The board within a stream's scope, as the event with the board's sequence number.

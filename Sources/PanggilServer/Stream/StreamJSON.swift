@@ -139,3 +139,98 @@ extension BoardJSON {
         return board
     }
 }
+
+// MARK: - Written by hand (see `JSONText`); keys in sorted order, as `JSONEncoder.api` writes them.
+
+extension EventJSON {
+    var text: String {
+        var json = JSONText()
+        json.object { json in
+            if let announcement {
+                json.member("announcement") { json in
+                    json.object { json in
+                        json.member("id", announcement.id)
+                        json.member("outcome", announcement.outcome)
+                        json.member("reason", announcement.reason)
+                        json.member("zone", announcement.zone)
+                    }
+                }
+            }
+            json.member("at", at)
+            if let broadcast { json.member("broadcast") { broadcast.write(to: &$0) } }
+            if let counter { json.member("counter") { counter.write(to: &$0) } }
+            json.member("counterState", counterState)
+            if let fromService { json.member("fromService") { fromService.write(to: &$0) } }
+            if let queues { json.member("queues") { $0.array(queues) { $1.write(to: &$0) } } }
+            json.member("seq", seq)
+            if let ticket { json.member("ticket") { ticket.write(to: &$0) } }
+            json.member("ticketState", ticketState)
+            json.member("type", type)
+        }
+        return json.string
+    }
+}
+
+extension ServiceJSON {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.member("code", code)
+            json.member("name", name)
+        }
+    }
+}
+
+extension TicketRefJSON {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.member("id", id)
+            json.member("number", number)
+            json.member("priority", priority)
+            json.member("service") { service.write(to: &$0) }
+        }
+    }
+}
+
+extension CounterJSON {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.member("id", Int64(id))
+            json.member("name", name)
+            json.member("number", Int64(number))
+            json.member("zone", zone)
+        }
+    }
+}
+
+extension BoardJSON.ServiceLine {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.member("agency", agency)
+            json.member("code", code)
+            json.member("estimatedWaitMinutes", Int64(estimatedWaitMinutes))
+            json.member("name", name)
+            if let nowServing { json.member("nowServing") { nowServing.write(to: &$0) } }
+            json.member("priorityWaiting", Int64(priorityWaiting))
+            json.member("waiting", Int64(waiting))
+        }
+    }
+}
+
+extension BroadcastJSON {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.member("id", id)
+            json.member("kind", kind)
+            json.member("occasion", occasion)
+            json.member("services", services)
+            json.member("spoken", spoken)
+            json.member("startedAt", startedAt)
+            json.member("startedEvent", startedEvent)
+            json.member("status", status)
+            json.member("text", text)
+            json.member("textEn", textEn)
+            json.member("until", until)
+            json.member("zones", zones)
+        }
+    }
+}
