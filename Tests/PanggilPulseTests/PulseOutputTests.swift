@@ -245,8 +245,10 @@ struct PulseOutputTests {
         try await Task.sleep(for: .milliseconds(50))
         let cancelled = ContinuousClock.now
         waiting.cancel()
-        #expect(await within(.seconds(2)) { await waiting.value } != nil, "waitUntilConnected() went on after its task was cancelled")
-        #expect(ContinuousClock.now - cancelled < .seconds(2))
+        // Loose: the cancellation waits for the sound-server thread's lock, which a connection attempt
+        // holds for a moment, longer on a crowded machine (2.04 s seen while the whole suite started).
+        #expect(await within(.seconds(3)) { await waiting.value } != nil, "waitUntilConnected() went on after its task was cancelled")
+        #expect(ContinuousClock.now - cancelled < .seconds(3))
     }
 
     @Test func latencyAndVolume() async throws {
