@@ -121,8 +121,9 @@ final class Recorder: @unchecked Sendable {
     let slots: Int
     let times: UnsafeMutableBufferPointer<UInt64>
     let ready: UnsafeMutableBufferPointer<UInt8>
-    /// Reads per subscriber once the timed events began.
+    /// Reads per subscriber once the timed events began, and the bytes they brought.
     let reads: UnsafeMutableBufferPointer<Int>
+    let bytes: UnsafeMutableBufferPointer<Int>
 
     init(subscribers: Int, slots: Int) {
         self.slots = slots
@@ -132,12 +133,15 @@ final class Recorder: @unchecked Sendable {
         ready.initialize(repeating: 0)
         reads = .allocate(capacity: subscribers)
         reads.initialize(repeating: 0)
+        bytes = .allocate(capacity: subscribers)
+        bytes.initialize(repeating: 0)
     }
 
     deinit {
         times.deallocate()
         ready.deallocate()
         reads.deallocate()
+        bytes.deallocate()
     }
 }
 
@@ -166,29 +170,43 @@ final class CountingHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         let now = monotonicNanos()
-        if seen >= skip { recorder.reads[index] += 1 }
+        if seen >= skip {
+            recorder.reads[index] += 1
+            recorder.bytes[index] += buffer.readableBytes
+        }
         buffer.withUnsafeReadableBytes { bytes in
-            for byte in bytes {
-                if !headDone {
-                    headMatched = byte == Self.endOfHead[headMatched] ? headMatched + 1 : (byte == 13 ? 1 : 0)
-                    if headMatched == 4 {
-                        headDone = true
-                        matched = 1  // the body starts at a line start
-                        if skip == 0 { recorder.ready[index] = 1 }
-                    }
+            var position = 0
+            while !headDone, position < bytes.count {
+                let byte = bytes[position]
+                position += 1
+                headMatched = byte == Self.endOfHead[headMatched] ? headMatched + 1 : (byte == 13 ? 1 : 0)
+                if headMatched == 4 {
+                    headDone = true
+                    matched = 1  // the body starts at a line start
+                    if skip == 0 { recorder.ready[index] = 1 }
+                }
+            }
+            // The body: from line break to line break (memchr) rather than byte by byte, so that the
+            // load generator's cost per event hardly depends on how long the event is.
+            while position < bytes.count {
+                if matched == 0 {
+                    guard let found = memchr(bytes.baseAddress! + position, 10, bytes.count - position) else { return }
+                    position = bytes.baseAddress!.distance(to: UnsafeRawPointer(found)) + 1
+                    matched = 1
                     continue
                 }
-                if byte == Self.pattern[matched] {
-                    matched += 1
-                    if matched == Self.pattern.count {
-                        matched = 0
-                        seen += 1
-                        if seen == skip { recorder.ready[index] = 1 }
-                        let slot = seen - skip - 1
-                        if slot >= 0, slot < recorder.slots { recorder.times[index * recorder.slots + slot] = now }
-                    }
-                } else {
-                    matched = byte == 10 ? 1 : 0
+                guard bytes[position] == Self.pattern[matched] else {
+                    matched = 0  // looked at again: it may start a line
+                    continue
+                }
+                matched += 1
+                position += 1
+                if matched == Self.pattern.count {
+                    matched = 0
+                    seen += 1
+                    if seen == skip { recorder.ready[index] = 1 }
+                    let slot = seen - skip - 1
+                    if slot >= 0, slot < recorder.slots { recorder.times[index * recorder.slots + slot] = now }
                 }
             }
         }
@@ -211,6 +229,9 @@ struct Result {
     var bytesPerSubscriber = 0.0
     var missing = 0
     var readsPerEvent = 0.0
+    /// Bytes on the wire per event and subscriber (HTTP chunk framing included): both servers should
+    /// send about the same, or the load generator's work differs.
+    var bytesPerEvent = 0.0
     /// The server's CPU time per published event, in milliseconds.
     var serverCPUPerEvent = 0.0
 }
@@ -280,6 +301,7 @@ final class Side {
                       lastP50: percentile(lastPerEvent, 50), lastMax: lastPerEvent.last ?? .nan,
                       bytesPerSubscriber: Double(idle - before) / Double(subscribers), missing: missing,
                       readsPerEvent: Double(recorder.reads.reduce(0, +)) / Double(subscribers * events),
+                      bytesPerEvent: Double(recorder.bytes.reduce(0, +)) / Double(subscribers * events),
                       serverCPUPerEvent: cpu / Double(events) * 1000)
     }
 }
@@ -442,8 +464,9 @@ func stop(_ process: Process) {
 }
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-// The nchan message is a Panggil `ticket.called` event's data, so that both send the same bytes.
-let sampleData = #"{"at":"2026-11-29T14:05:00.000+07:00","counter":{"id":3,"name":"Loket 3","number":3,"zone":"z"},"seq":1000000000001,"ticket":{"id":1,"number":"A-001","priority":false,"service":{"code":"A","name":"Layanan A"}},"ticketState":"called","type":"ticket.called"}"#
+// The nchan message is the data of a Panggil `ticket.called` event of this hall, queue line included,
+// so that both send the same bytes (each line of the results shows the bytes per event it received).
+let sampleData = #"{"at":"2026-11-29T14:05:00.000+07:00","counter":{"id":3,"name":"Loket 3","number":3,"zone":"z"},"queues":[{"agency":"x","code":"A","estimatedWaitMinutes":10,"name":"Layanan A","nowServing":{"id":3,"number":"A-003","priority":false,"service":{"code":"A","name":"Layanan A"}},"priorityWaiting":0,"waiting":97}],"seq":7162175000000003,"ticket":{"id":3,"number":"A-003","priority":false,"service":{"code":"A","name":"Layanan A"}},"ticketState":"called","type":"ticket.called"}"#
 
 print("Event stream fan-out — \(ProcessInfo.processInfo.activeProcessorCount) cores; \(events) events per server, the two servers' events taking turns at least \(interval) ms apart; load generator: one NIO event-loop thread")
 print("latency: publish request sent → event received by a subscriber; last: until the last subscriber has the event")
@@ -470,8 +493,8 @@ for (round, subscribers) in sizes.enumerated() {
     }
 
     func line(_ name: String, _ r: Result) -> String {
-        String(format: "   %-8@ p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  last p50 %7.1f ms  last max %7.1f ms  %6.1f KB/subscriber  missing %d  reads/event %.2f  server CPU %5.1f ms/event",
-               name as NSString, r.p50, r.p99, r.max, r.lastP50, r.lastMax, r.bytesPerSubscriber / 1024, r.missing, r.readsPerEvent, r.serverCPUPerEvent)
+        String(format: "   %-8@ p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  last p50 %7.1f ms  last max %7.1f ms  %6.1f KB/subscriber  missing %d  reads/event %.2f  bytes/event %.0f  server CPU %5.1f ms/event",
+               name as NSString, r.p50, r.p99, r.max, r.lastP50, r.lastMax, r.bytesPerSubscriber / 1024, r.missing, r.readsPerEvent, r.bytesPerEvent, r.serverCPUPerEvent)
     }
     print("\n\(subscribers) subscribers on each server (\(mode); load generator CPU \(Int((clientCPU * 100).rounded())) % of one core)")
     print(line("panggil", panggilResult))
