@@ -101,11 +101,14 @@ public final class LiveBoard: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// Heartbeats to streams that have been quiet: looked at four times per heartbeat interval, each
+    /// quiet stream is written to at least once per interval.
     private func beat() async throws {
         let chunk = Chunk(SSEFormat.comment("heartbeat"))
+        let look = heartbeat / 4
         while !Task.isCancelled {
-            try await Task.sleep(for: heartbeat)
-            state.withLock { $0.hub.broadcast(chunk) }
+            try await Task.sleep(for: look)
+            state.withLock { $0.hub.beat(chunk, quiet: heartbeat - look) }
         }
     }
 

@@ -264,6 +264,28 @@ struct StreamTests {
         }
     }
 
+    /// A heartbeat to a stream that events keep busy would be wasted, and sent to thousands of streams it
+    /// is a whole fan-out that a call could queue behind.
+    @Test func aBusyStreamGetsNoHeartbeats() async throws {
+        var stream = StreamConfiguration()
+        stream.heartbeat = .milliseconds(400)
+        let harness = try Harness(stream: stream)
+        try await harness.run(.live) { client in
+            let busy = try StreamClient(port: client.port!, path: "/api/events")
+            let quiet = try StreamClient(port: client.port!, path: "/api/events?services=P")
+            #expect(await busy.wait { $0.contains("snapshot") })
+            #expect(await quiet.wait { $0.contains("snapshot") })
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .milliseconds(1_500) {
+                #expect(try await client.send(.post, "/api/tickets", #"{"service": "B"}"#).status == .created)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(busy.text.components(separatedBy: "event: ticket.issued").count > 10)
+            #expect(!busy.text.contains(": heartbeat"), "events every 100 ms, heartbeat every 400 ms")
+            #expect(quiet.text.components(separatedBy: ": heartbeat\n\n").count >= 3, "the quiet stream still gets them")
+        }
+    }
+
     @Test func beyondTheLimitNewStreamsGet503WithRetryAfter() async throws {
         var stream = StreamConfiguration()
         stream.maxSubscribers = 2

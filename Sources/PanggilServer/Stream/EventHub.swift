@@ -49,6 +49,8 @@ final class EventHub {
 
     /// Streams with the same filter, and the same streams sorted by event loop for delivery.
     private final class Group {
+        /// When the group's streams were last written to: a heartbeat goes only to quiet streams.
+        var lastWrite = ContinuousClock.now
         var members: [Int: Subscriber] = [:] {
             didSet { byLoop = nil }
         }
@@ -69,6 +71,7 @@ final class EventHub {
     /// A stream following one ticket: its data is computed for that ticket alone.
     final class PhoneStream {
         let subscriber: Subscriber
+        var lastWrite = ContinuousClock.now
         var ticket: TicketRef
         var state: TicketState
         var counter: Int?
@@ -140,14 +143,16 @@ final class EventHub {
             phone.follow(event)
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: event.seq, type: event.type.rawValue, at: event.at, broadcast: event)
-            send(Chunk(text), to: phone.subscriber)
+            send(Chunk(text), to: phone)
         }
     }
 
-    /// The same bytes to every stream: heartbeats.
-    func broadcast(_ chunk: Chunk) {
-        for group in groups.values { send(chunk, to: group) }
-        for phone in phones.values { send(chunk, to: phone.subscriber) }
+    /// A heartbeat to every stream that has had nothing for `quiet`. A busy stream needs none, and one
+    /// sent to thousands of streams is a whole fan-out that the next call would queue behind.
+    func beat(_ chunk: Chunk, quiet: Duration) {
+        let since = ContinuousClock.now - quiet
+        for group in groups.values where group.lastWrite <= since { send(chunk, to: group) }
+        for phone in phones.values where phone.lastWrite <= since { send(chunk, to: phone) }
     }
 
     /// A fresh snapshot to every stream: after local midnight every screen starts the new day.
@@ -158,7 +163,7 @@ final class EventHub {
         for phone in phones.values {
             let text = encoder.phone(phone.ticket, state: phone.state, counter: phone.counter, board: board,
                                      seq: board.seq, type: "snapshot", at: now)
-            send(Chunk(text), to: phone.subscriber)
+            send(Chunk(text), to: phone)
         }
     }
 
@@ -168,13 +173,16 @@ final class EventHub {
     }
 
     private func send(_ chunk: Chunk, to group: Group) {
+        group.lastWrite = .now
         for (loop, subscribers) in group.loops {
             loop.execute { for subscriber in subscribers { subscriber.deliver(chunk) } }
         }
         statistics.delivered += group.members.count
     }
 
-    private func send(_ chunk: Chunk, to subscriber: Subscriber) {
+    private func send(_ chunk: Chunk, to phone: PhoneStream) {
+        phone.lastWrite = .now
+        let subscriber = phone.subscriber
         subscriber.eventLoop.execute { subscriber.deliver(chunk) }
         statistics.delivered += 1
     }
