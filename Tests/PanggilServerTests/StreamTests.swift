@@ -268,7 +268,7 @@ struct StreamTests {
     /// is a whole fan-out that a call could queue behind.
     @Test func aBusyStreamGetsNoHeartbeats() async throws {
         var stream = StreamConfiguration()
-        stream.heartbeat = .milliseconds(400)
+        stream.heartbeat = .seconds(1)
         let harness = try Harness(stream: stream)
         try await harness.run(.live) { client in
             let busy = try StreamClient(port: client.port!, path: "/api/events")
@@ -276,12 +276,12 @@ struct StreamTests {
             #expect(await busy.wait { $0.contains("snapshot") })
             #expect(await quiet.wait { $0.contains("snapshot") })
             let start = ContinuousClock.now
-            while ContinuousClock.now - start < .milliseconds(1_500) {
+            while ContinuousClock.now - start < .milliseconds(2_600) {
                 #expect(try await client.send(.post, "/api/tickets", #"{"service": "B"}"#).status == .created)
                 try await Task.sleep(for: .milliseconds(100))
             }
-            #expect(busy.text.components(separatedBy: "event: ticket.issued").count > 10)
-            #expect(!busy.text.contains(": heartbeat"), "events every 100 ms, heartbeat every 400 ms")
+            #expect(busy.text.components(separatedBy: "event: ticket.issued").count > 5)
+            #expect(!busy.text.contains(": heartbeat"), "an event every 100 ms or so, a heartbeat after 750 ms of quiet")
             #expect(quiet.text.components(separatedBy: ": heartbeat\n\n").count >= 3, "the quiet stream still gets them")
         }
     }
