@@ -225,7 +225,7 @@ extension Board {
 
     /// Open counters that call from a service.
     public func openCounters(serving code: String, in site: Site) -> Int {
-        site.counters(serving: code).count { counters[$0.number]?.state == .open }
+        (site.counterNumbersByService[code] ?? []).count { counters[$0]?.state == .open }
     }
 
     /// How many tickets call-next would take before this one, within its service.

@@ -8,7 +8,12 @@ public struct Site: Sendable, Equatable {
     public var languages: [String]
     public var agencies: [Agency]
     public var services: [Service]
-    public var counters: [Counter]
+    public var counters: [Counter] {
+        didSet { counterNumbersByService = Self.counterNumbersByService(counters) }
+    }
+    /// The numbers of the counters calling from each service, kept with `counters`: every event's queue
+    /// line counts the open ones, and a scan of every counter's services each time adds up.
+    public private(set) var counterNumbersByService: [String: [Int]]
     public var zones: [Zone]
     public var callPolicy: CallPolicy
     /// Opening hours for every service that does not declare its own. `nil` means always open.
@@ -48,6 +53,7 @@ public struct Site: Sendable, Equatable {
         self.agencies = agencies
         self.services = services
         self.counters = counters
+        counterNumbersByService = Self.counterNumbersByService(counters)
         self.zones = zones
         self.callPolicy = callPolicy
         self.hours = hours
@@ -92,6 +98,14 @@ public struct Site: Sendable, Equatable {
     /// Counters that serve a service, in site-file order.
     public func counters(serving code: String) -> [Counter] {
         counters.filter { $0.services.contains(code) }
+    }
+
+    private static func counterNumbersByService(_ counters: [Counter]) -> [String: [Int]] {
+        var numbers: [String: [Int]] = [:]
+        for counter in counters {
+            for service in Set(counter.services) { numbers[service, default: []].append(counter.number) }
+        }
+        return numbers
     }
 }
 
