@@ -174,23 +174,23 @@ public actor Announcer {
             report(.finished(request, .failed, reason: "Zona '\(request.zone)' tidak punya pengeras suara."))
             return
         }
-        var queue = queues[sink, default: []]
-        if let ticket = request.ticket, let waiting = queue.firstIndex(where: { $0.ticket?.id == ticket.id }) {
-            if queue[waiting].counter == request.counter {
+        // Changed in place: a copy of the sink's queue per call would copy every call waiting in it,
+        // and while the sound server is away hundreds may wait.
+        if let ticket = request.ticket, let waiting = queues[sink]?.firstIndex(where: { $0.ticket?.id == ticket.id }) {
+            let older = queues[sink]![waiting]
+            if older.counter == request.counter {
                 report(.finished(request, .skipped, reason: "Panggilan tiket ini masih menunggu diumumkan."))
             } else {
                 // Called again at another counter before the first call was said: only the newer one
                 // is true, and it takes the older one's turn.
-                report(.finished(queue[waiting], .skipped, reason: "Diganti panggilan yang lebih baru ke loket lain."))
-                queue[waiting] = request
-                queues[sink] = queue
+                report(.finished(older, .skipped, reason: "Diganti panggilan yang lebih baru ke loket lain."))
+                queues[sink]![waiting] = request
             }
             return
         }
         // Behind everything of its urgency or higher, ahead of anything less urgent.
-        let position = queue.firstIndex { $0.urgency < request.urgency } ?? queue.endIndex
-        queue.insert(request, at: position)
-        queues[sink] = queue
+        let position = queues[sink]?.firstIndex { $0.urgency < request.urgency } ?? queues[sink]?.endIndex ?? 0
+        queues[sink, default: []].insert(request, at: position)
         if let current = playing[sink], current.request.urgency < request.urgency {
             current.task.cancel()
         }
@@ -434,11 +434,9 @@ public actor Announcer {
     /// unless the same ticket's call already waits, which will say it.
     private func putBack(_ request: AnnouncementRequest) {
         guard let sink = speakers[request.zone]?.sink else { return }
-        var queue = queues[sink, default: []]
-        if let ticket = request.ticket, queue.contains(where: { $0.ticket?.id == ticket.id }) { return }
-        let position = queue.firstIndex { $0.urgency <= request.urgency } ?? queue.endIndex
-        queue.insert(request, at: position)
-        queues[sink] = queue
+        if let ticket = request.ticket, queues[sink]?.contains(where: { $0.ticket?.id == ticket.id }) == true { return }
+        let position = queues[sink]?.firstIndex { $0.urgency <= request.urgency } ?? queues[sink]?.endIndex ?? 0
+        queues[sink, default: []].insert(request, at: position)
     }
 
     private static func seconds(_ duration: Duration) -> Int { Int(duration.components.seconds) }
