@@ -61,8 +61,11 @@ public final class CallAnnouncer: ServiceLifecycle.Service, Sendable {
 
     private func follow(after seq: Int64) async {
         do {
-            for try await event in store.feed(after: seq).cancelOnGracefulShutdown() {
-                await announce(event)
+            // Cancelled as a whole at shutdown (see `LiveBoard.follow`).
+            try await cancelWhenGracefulShutdown {
+                for try await event in self.store.feed(after: seq) {
+                    await self.announce(event)
+                }
             }
         } catch {
             logger.error("the announcer stopped following the log", metadata: ["error": "\(error)"])

@@ -82,9 +82,13 @@ public final class LiveBoard: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// Cancelled as a whole at shutdown rather than through `cancelOnGracefulShutdown()`, which merges
+    /// the feed with the shutdown signal: one more hand-off between tasks for every event.
     private func follow(after seq: Int64) async throws {
-        for try await event in store.feed(after: seq).cancelOnGracefulShutdown() {
-            take([event])
+        try await cancelWhenGracefulShutdown {
+            for try await event in self.store.feed(after: seq) {
+                self.take([event])
+            }
         }
     }
 
