@@ -9,6 +9,7 @@ import BenchSupport
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -124,6 +125,9 @@ final class Recorder: @unchecked Sendable {
     /// Reads per subscriber once the timed events began, and the bytes they brought.
     let reads: UnsafeMutableBufferPointer<Int>
     let bytes: UnsafeMutableBufferPointer<Int>
+    /// Set just before the first timed event: what arrives earlier (the end of a long snapshot, the
+    /// heartbeats while the other streams connect) is not the events' traffic.
+    let timing = Atomic<Bool>(false)
 
     init(subscribers: Int, slots: Int) {
         self.slots = slots
@@ -170,7 +174,7 @@ final class CountingHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         let now = monotonicNanos()
-        if seen >= skip {
+        if recorder.timing.load(ordering: .relaxed) {
             recorder.reads[index] += 1
             recorder.bytes[index] += buffer.readableBytes
         }
@@ -321,6 +325,7 @@ func run(_ sides: [Side], group: MultiThreadedEventLoopGroup) async throws -> (r
     let cpuBefore = cpuSecondsOfThisProcess()
     for side in sides { side.cpuBefore = cpuSeconds(side.target.pids()) }
     let wallBefore = monotonicNanos()
+    for side in sides { side.recorder.timing.store(true, ordering: .relaxed) }
     for event in 0..<events {
         for side in sides {
             side.published.append(monotonicNanos())
