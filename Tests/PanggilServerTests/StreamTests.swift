@@ -268,7 +268,7 @@ struct StreamTests {
     /// is a whole fan-out that a call could queue behind.
     @Test func aBusyStreamGetsNoHeartbeats() async throws {
         var stream = StreamConfiguration()
-        stream.heartbeat = .seconds(1)
+        stream.heartbeat = .seconds(2)  // looked at every 0.5 s; sent after 1.5 s of quiet
         let harness = try Harness(stream: stream)
         try await harness.run(.live) { client in
             let busy = try StreamClient(port: client.port!, path: "/api/events")
@@ -276,13 +276,19 @@ struct StreamTests {
             #expect(await busy.wait { $0.contains("snapshot") })
             #expect(await quiet.wait { $0.contains("snapshot") })
             let start = ContinuousClock.now
-            while ContinuousClock.now - start < .milliseconds(2_600) {
+            var last = start, longestGap = Duration.zero
+            while ContinuousClock.now - start < .milliseconds(4_500) {
                 #expect(try await client.send(.post, "/api/tickets", #"{"service": "B"}"#).status == .created)
+                longestGap = max(longestGap, ContinuousClock.now - last)
+                last = ContinuousClock.now
                 try await Task.sleep(for: .milliseconds(100))
             }
-            #expect(busy.text.components(separatedBy: "event: ticket.issued").count > 5)
-            #expect(!busy.text.contains(": heartbeat"), "an event every 100 ms or so, a heartbeat after 750 ms of quiet")
+            #expect(busy.text.components(separatedBy: "event: ticket.issued").count > 3)
             #expect(quiet.text.components(separatedBy: ": heartbeat\n\n").count >= 3, "the quiet stream still gets them")
+            // On a machine so crowded that a ticket took over a second, a heartbeat would be right.
+            if longestGap < .milliseconds(1_200) {
+                #expect(!busy.text.contains(": heartbeat"), "a ticket at least every \(longestGap)")
+            }
         }
     }
 
