@@ -148,10 +148,11 @@ struct AccessTests {
     @Test func aChangeByAnotherProcessCountsAfterTheRecheck() async throws {
         let (harness, credentials) = try await Self.hall()
         var settings = Authenticator.Settings()
-        settings.recheckAfter = .milliseconds(300)
+        settings.recheckAfter = .seconds(2)
         let clock = harness.clock
         let authenticator = Authenticator(access: harness.store.access, settings: settings, now: { clock.now() })
         let kiosk = try #require(credentials[.kiosk].flatMap { if case .bearer(let token) = $0 { token } else { nil } })
+        let looked = ContinuousClock.now
         #expect(try await authenticator.user(sessionToken: "session-siti")?.counters == [1, 2])
         #expect(try await authenticator.device(token: kiosk)?.name == "kios-1")
         // Another process (a `panggil user` command, say) removes siti and revokes the kiosk.
@@ -159,8 +160,11 @@ struct AccessTests {
         #expect(try await other.access.removeUser(named: "siti"))
         let kioskID = try #require(try await other.access.devices().first { $0.name == "kios-1" }?.id)
         #expect(try await other.access.revokeDevice(id: kioskID, at: clock.now()) != nil)
-        #expect(try await authenticator.user(sessionToken: "session-siti") != nil, "still trusted for a moment")
-        try await Task.sleep(for: .milliseconds(400))
+        // Unless the machine is so crowded that the other process's change took most of the recheck.
+        if ContinuousClock.now - looked < .milliseconds(1_500) {
+            #expect(try await authenticator.user(sessionToken: "session-siti") != nil, "still trusted for a moment")
+        }
+        try await Task.sleep(until: looked + .milliseconds(2_200))
         #expect(try await authenticator.user(sessionToken: "session-siti") == nil)
         #expect(try await authenticator.device(token: kiosk) == nil)
         // A change through this server counts at once, even right after a lookup.
