@@ -432,12 +432,12 @@ public final class SQLiteQueueStore: QueueStore {
     /// Runs a command in the commit queue; its body returns its result and the one event it appended.
     /// A command that appends one event, or (returning nil) none: a refused or a quiet one.
     private func command<T: Sendable>(_ body: @escaping @Sendable (Database, Date) throws -> (T, QueueEvent?)) async throws -> T {
-        let (result, events) = try await commits.perform { db in
+        // The commit queue's `didCommit` notes the newest event, before this returns.
+        let (result, _) = try await commits.perform { db in
             // Read the clock inside the transaction so that `at` follows commit order within this process.
             let (result, event) = try body(db, self.clock.now().storable)
             return (result, event.map { [$0] } ?? [])
         }
-        if let last = events.last { committed.raise(to: last.seq) }
         return result
     }
 
@@ -446,7 +446,6 @@ public final class SQLiteQueueStore: QueueStore {
             let events = try body(db, self.clock.now().storable)
             return (events, events)
         }
-        if let last = events.last { committed.raise(to: last.seq) }
         return events
     }
 

@@ -31,9 +31,14 @@ public final class Authenticator: Sendable {
     /// Sessions and devices looked up lately, by their token: a counter calling all day, or a kiosk
     /// issuing tickets, would otherwise read the database for its credentials on every request, which
     /// on a small server costs a call a quarter of a millisecond.
-    private struct Recognised {
-        var sessions: [String: (user: User, expiresAt: Date, checked: ContinuousClock.Instant)] = [:]
-        var devices: [String: (device: Device, checked: ContinuousClock.Instant)] = [:]
+    private struct Recognised: Sendable {
+        struct Entry<Value: Sendable>: Sendable {
+            var value: Value
+            var checked: ContinuousClock.Instant
+        }
+
+        var sessions: [String: Entry<(user: User, expiresAt: Date)>] = [:]
+        var devices: [String: Entry<Device>] = [:]
         /// Raised by every change, so that a lookup that began before it does not keep what it read.
         var generation: UInt64 = 0
         static let limit = 10_000
@@ -112,34 +117,32 @@ public final class Authenticator: Sendable {
 
     /// The user behind a session token, if the session is live.
     public func user(sessionToken token: String) async throws -> User? {
-        let checked = ContinuousClock.now
-        let (known, generation) = recognised.withLockedValue { ($0.sessions[token], $0.generation) }
-        if let known, checked - known.checked < settings.recheckAfter {
-            return known.expiresAt > now() ? known.user : nil
-        }
-        guard let session = try await access.session(tokenHash: Self.tokenHash(token)) else { return nil }
-        recognised.withLockedValue { recognised in
-            guard recognised.generation == generation else { return }
-            if recognised.sessions.count >= Recognised.limit { recognised.sessions = [:] }
-            recognised.sessions[token] = (session.user, session.expiresAt, checked)
-        }
-        return session.expiresAt > now() ? session.user : nil
+        let session = try await recognise(token, \.sessions) { try await access.session(tokenHash: Self.tokenHash(token)) }
+        guard let session, session.expiresAt > now() else { return nil }
+        return session.user
     }
 
     /// The device behind a bearer token, unless it was revoked.
     public func device(token: String) async throws -> Device? {
+        let device = try await recognise(token, \.devices) { try await access.device(tokenHash: Self.tokenHash(token)) }
+        guard let device, device.revokedAt == nil else { return nil }
+        return device
+    }
+
+    /// What `token` stands for: as looked up within `recheckAfter`, or else from `lookUp`, then kept
+    /// unless a change was made meanwhile.
+    private func recognise<Value: Sendable>(_ token: String, _ known: WritableKeyPath<Recognised, [String: Recognised.Entry<Value>]>,
+                                  lookUp: () async throws -> Value?) async throws -> Value? {
         let checked = ContinuousClock.now
-        let (known, generation) = recognised.withLockedValue { ($0.devices[token], $0.generation) }
-        if let known, checked - known.checked < settings.recheckAfter {
-            return known.device.revokedAt == nil ? known.device : nil
-        }
-        guard let device = try await access.device(tokenHash: Self.tokenHash(token)) else { return nil }
+        let (entry, generation) = recognised.withLockedValue { ($0[keyPath: known][token], $0.generation) }
+        if let entry, checked - entry.checked < settings.recheckAfter { return entry.value }
+        guard let value = try await lookUp() else { return nil }
         recognised.withLockedValue { recognised in
             guard recognised.generation == generation else { return }
-            if recognised.devices.count >= Recognised.limit { recognised.devices = [:] }
-            recognised.devices[token] = (device, checked)
+            if recognised[keyPath: known].count >= Recognised.limit { recognised[keyPath: known] = [:] }
+            recognised[keyPath: known][token] = Recognised.Entry(value: value, checked: checked)
         }
-        return device.revokedAt == nil ? device : nil
+        return value
     }
 
     public func logout(sessionToken token: String) async throws {

@@ -194,9 +194,9 @@ extension TicketRefJSON {
 extension CounterJSON {
     func write(to json: inout JSONText) {
         json.object { json in
-            json.member("id", Int64(id))
+            json.member("id", id)
             json.member("name", name)
-            json.member("number", Int64(number))
+            json.member("number", number)
             json.member("zone", zone)
         }
     }
@@ -207,11 +207,11 @@ extension BoardJSON.ServiceLine {
         json.object { json in
             json.member("agency", agency)
             json.member("code", code)
-            json.member("estimatedWaitMinutes", Int64(estimatedWaitMinutes))
+            json.member("estimatedWaitMinutes", estimatedWaitMinutes)
             json.member("name", name)
             if let nowServing { json.member("nowServing") { nowServing.write(to: &$0) } }
-            json.member("priorityWaiting", Int64(priorityWaiting))
-            json.member("waiting", Int64(waiting))
+            json.member("priorityWaiting", priorityWaiting)
+            json.member("waiting", waiting)
         }
     }
 }
