@@ -58,22 +58,7 @@ public final class SQLiteQueueStore: QueueStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        // Processes creating the same new file at once race through the migrations: a loser finds a
-        // step the winner has just made ("table already exists", "duplicate column") and its own try
-        // is rolled back. Each try starts from what is on disk, so trying again converges; with six
-        // migrations and several processes one retry was not always enough.
-        var attempt = 0
-        while true {
-            do {
-                try Schema.migrator.migrate(pool)
-                break
-            } catch {
-                attempt += 1
-                if attempt >= 30 { throw error }
-                Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.2))
-            }
-        }
+        pool = try Self.openMigrated(path: path, configuration: configuration)
         var watching = Configuration()
         watching.readonly = true
         watching.busyMode = .timeout(options.busyTimeout)
@@ -107,6 +92,29 @@ public final class SQLiteQueueStore: QueueStore {
             observers.notify(events)
             signal.signal(committed: events)
         })
+    }
+
+    /// Processes creating the same new file at once race twice. Turning the new file to WAL needs it
+    /// alone, and when two connections would deadlock on that step SQLite answers "locked" to one
+    /// of them in spite of the busy timeout. Then the migrations: a loser finds a step the winner has just
+    /// made ("table already exists", "duplicate column") and its own try is rolled back. Each try
+    /// starts from what is on disk, so trying again converges; with six migrations and several
+    /// processes one retry was not always enough.
+    private static func openMigrated(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempt = 0
+        var opened: DatabasePool?
+        while true {
+            do {
+                let pool = try opened ?? DatabasePool(path: path, configuration: configuration)
+                opened = pool
+                try Schema.migrator.migrate(pool)
+                return pool
+            } catch {
+                attempt += 1
+                if attempt >= 30 { throw error }
+                Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.2))
+            }
+        }
     }
 
     /// The safety net under the file watcher: the feeds look at the log now and then even when nothing

@@ -214,14 +214,18 @@ struct CommandLineTests {
     }
 
     @Test func processesStartingTogetherOnANewFileAllSucceed() async throws {
-        let directory = Fixtures.temporaryDirectory()
-        let results = try await withThrowingTaskGroup(of: Finished.self) { group in
-            for _ in 0..<6 { group.addTask { try await panggil(["issue", "--service", "B"], in: directory) } }
-            return try await group.reduce(into: []) { $0.append($1) }
+        // The race on a new file (turning it to WAL, then the migrations) is lost only now and then, so
+        // a few new files are started on at once.
+        for _ in 0..<5 {
+            let directory = Fixtures.temporaryDirectory()
+            let results = try await withThrowingTaskGroup(of: Finished.self) { group in
+                for _ in 0..<6 { group.addTask { try await panggil(["issue", "--service", "B"], in: directory) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+            let numbers = results.compactMap { $0.stdout.split(separator: " ").dropFirst().first }.sorted()
+            #expect(numbers == ["B-001", "B-002", "B-003", "B-004", "B-005", "B-006"])
         }
-        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
-        let numbers = results.compactMap { $0.stdout.split(separator: " ").dropFirst().first }.sorted()
-        #expect(numbers == ["B-001", "B-002", "B-003", "B-004", "B-005", "B-006"])
     }
 
     @Test func theDemoSiteFileIsAStartingPoint() async throws {
