@@ -92,10 +92,10 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"])]),
 
         // Event-stream fan-out against nginx + nchan: `scripts/bench stream`.
+        // Its client reads with epoll and takes the kernel's receive stamps (CEpoll: headers only).
+        .systemLibrary(name: "CEpoll", path: "Benchmarks/CEpoll"),
         .executableTarget(name: "panggil-stream-bench", dependencies: [
-            "BenchSupport",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
+            "BenchSupport", "CEpoll",
         ], path: "Benchmarks/panggil-stream-bench"),
 
         // Spoken-call latency through a private PulseAudio daemon: `scripts/bench voice`.

@@ -26,9 +26,12 @@ public func option(_ name: String, _ fallback: String) -> String {
     return arguments[index + 1]
 }
 
-/// A blocking TCP connection to 127.0.0.1 with Nagle off, or -1.
-public func connectLoopback(port: Int) -> Int32 {
+/// A blocking TCP connection to 127.0.0.1 with Nagle off, or -1. `prepare` sets the socket's options
+/// that must be in place before it connects.
+public func connectLoopback(port: Int, prepare: (Int32) -> Void = { _ in }) -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return -1 }
+    prepare(fd)
     var one: Int32 = 1
     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()

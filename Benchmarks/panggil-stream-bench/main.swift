@@ -6,9 +6,8 @@
 //   scripts/bench stream [--subscribers 1000,5000,10000] [--events 100] [--interval-ms 100] [--serve-args "..."]
 
 import BenchSupport
+import CEpoll
 import Foundation
-import NIOCore
-import NIOPosix
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -116,11 +115,14 @@ func waitUntilListening(port: Int, path: String) throws {
 
 // MARK: - Subscribers
 
-/// Receive times: `times[subscriber * slots + event]`, written by the event-loop threads, each
-/// subscriber's slots by one thread only.
+/// Receive times, `times[subscriber * slots + event]`, written by the reader thread alone: when the
+/// event arrived in the subscriber's socket (the kernel's stamp) and when the reader read it.
 final class Recorder: @unchecked Sendable {
     let slots: Int
     let times: UnsafeMutableBufferPointer<UInt64>
+    let readTimes: UnsafeMutableBufferPointer<UInt64>
+    /// Reads that came without a kernel stamp, and were timed when read instead.
+    let unstamped = Atomic<Int>(0)
     let ready: UnsafeMutableBufferPointer<UInt8>
     /// Reads per subscriber once the timed events began, and the bytes they brought.
     let reads: UnsafeMutableBufferPointer<Int>
@@ -133,6 +135,8 @@ final class Recorder: @unchecked Sendable {
         self.slots = slots
         times = .allocate(capacity: subscribers * slots)
         times.initialize(repeating: 0)
+        readTimes = .allocate(capacity: subscribers * slots)
+        readTimes.initialize(repeating: 0)
         ready = .allocate(capacity: subscribers)
         ready.initialize(repeating: 0)
         reads = .allocate(capacity: subscribers)
@@ -143,6 +147,7 @@ final class Recorder: @unchecked Sendable {
 
     deinit {
         times.deallocate()
+        readTimes.deallocate()
         ready.deallocate()
         reads.deallocate()
         bytes.deallocate()
@@ -151,8 +156,7 @@ final class Recorder: @unchecked Sendable {
 
 /// Counts events by the `\ndata: ` that starts each one's data line: no parsing beyond a byte matcher,
 /// so that the client costs little next to the server under test.
-final class CountingHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
+struct EventScanner {
     static let pattern: [UInt8] = Array("\ndata: ".utf8)
     static let endOfHead: [UInt8] = Array("\r\n\r\n".utf8)
 
@@ -171,50 +175,155 @@ final class CountingHandler: ChannelInboundHandler, @unchecked Sendable {
         self.skip = skip
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        let now = monotonicNanos()
+    mutating func scan(_ bytes: UnsafeRawBufferPointer, arrived: UInt64, read: UInt64) {
         if recorder.timing.load(ordering: .relaxed) {
             recorder.reads[index] += 1
-            recorder.bytes[index] += buffer.readableBytes
+            recorder.bytes[index] += bytes.count
         }
-        buffer.withUnsafeReadableBytes { bytes in
-            var position = 0
-            while !headDone, position < bytes.count {
-                let byte = bytes[position]
-                position += 1
-                headMatched = byte == Self.endOfHead[headMatched] ? headMatched + 1 : (byte == 13 ? 1 : 0)
-                if headMatched == 4 {
-                    headDone = true
-                    matched = 1  // the body starts at a line start
-                    if skip == 0 { recorder.ready[index] = 1 }
-                }
+        var position = 0
+        while !headDone, position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            headMatched = byte == Self.endOfHead[headMatched] ? headMatched + 1 : (byte == 13 ? 1 : 0)
+            if headMatched == 4 {
+                headDone = true
+                matched = 1  // the body starts at a line start
+                if skip == 0 { recorder.ready[index] = 1 }
             }
-            // The body: from line break to line break (memchr) rather than byte by byte, so that the
-            // load generator's cost per event hardly depends on how long the event is.
-            while position < bytes.count {
-                if matched == 0 {
-                    guard let found = memchr(bytes.baseAddress! + position, 10, bytes.count - position) else { return }
-                    position = bytes.baseAddress!.distance(to: UnsafeRawPointer(found)) + 1
-                    matched = 1
-                    continue
-                }
-                guard bytes[position] == Self.pattern[matched] else {
-                    matched = 0  // looked at again: it may start a line
-                    continue
-                }
-                matched += 1
-                position += 1
-                if matched == Self.pattern.count {
-                    matched = 0
-                    seen += 1
-                    if seen == skip { recorder.ready[index] = 1 }
-                    let slot = seen - skip - 1
-                    if slot >= 0, slot < recorder.slots { recorder.times[index * recorder.slots + slot] = now }
+        }
+        // The body: from line break to line break (memchr) rather than byte by byte, so that the
+        // load generator's cost per event hardly depends on how long the event is.
+        while position < bytes.count {
+            if matched == 0 {
+                guard let found = memchr(bytes.baseAddress! + position, 10, bytes.count - position) else { return }
+                position = bytes.baseAddress!.distance(to: UnsafeRawPointer(found)) + 1
+                matched = 1
+                continue
+            }
+            guard bytes[position] == Self.pattern[matched] else {
+                matched = 0  // looked at again: it may start a line
+                continue
+            }
+            matched += 1
+            position += 1
+            if matched == Self.pattern.count {
+                matched = 0
+                seen += 1
+                if seen == skip { recorder.ready[index] = 1 }
+                let slot = seen - skip - 1
+                if slot >= 0, slot < recorder.slots {
+                    recorder.times[index * recorder.slots + slot] = arrived
+                    recorder.readTimes[index * recorder.slots + slot] = read
                 }
             }
         }
     }
+}
+
+/// The load generator's subscribers: plain sockets, and one thread in `epoll_wait` reading them all.
+/// Each read carries the kernel's stamp of when the bytes arrived in the socket (`SO_TIMESTAMPNS`;
+/// NIO has no way to hand it over), and an event's latency is taken to that moment. The moment the
+/// reader got round to the socket is kept as well: on two cores shared with the servers the reader
+/// waits for a core, and that wait would be counted against whichever server keeps both cores busier.
+final class StreamReader: @unchecked Sendable {
+    private struct Stream {
+        var fd: Int32
+        var scanner: EventScanner
+    }
+
+    private let epoll = epoll_create1(0)
+    private let streams: UnsafeMutablePointer<Stream>
+    private let capacity: Int
+    private var count = 0
+    private let stopping = Atomic<Bool>(false)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        streams = .allocate(capacity: capacity)
+        Thread.detachNewThread { [self] in read() }
+    }
+
+    /// Opens one stream: connects, asks for `path`, and hands the socket to the reader thread.
+    func open(port: Int, path: String, scanner: EventScanner) throws {
+        precondition(count < capacity)
+        let fd = connectLoopback(port: port) { fd in
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, bench_so_timestampns(), &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        guard fd >= 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot connect to \(port): errno \(errno)"])
+        }
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        (streams + count).initialize(to: Stream(fd: fd, scanner: scanner))
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = UInt64(count)
+        count += 1
+        epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event)
+    }
+
+    /// Level-triggered, one read per readiness: a stream with more waits for the next round, behind the
+    /// others that are ready.
+    private func read() {
+        let size = 64 * 1024
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        let control = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
+        let vector = UnsafeMutablePointer<iovec>.allocate(capacity: 1)
+        let ready = UnsafeMutablePointer<epoll_event>.allocate(capacity: 256)
+        defer {
+            buffer.deallocate()
+            control.deallocate()
+            vector.deallocate()
+            ready.deallocate()
+            stopped.signal()
+        }
+        while !stopping.load(ordering: .relaxed) {
+            let found = epoll_wait(epoll, ready, 256, 50)
+            for item in 0..<Int(Swift.max(found, 0)) {
+                let stream = streams + Int(ready[item].data.u64)
+                vector.pointee = iovec(iov_base: buffer, iov_len: size)
+                var message = msghdr()
+                message.msg_iov = vector
+                message.msg_iovlen = 1
+                message.msg_control = control
+                message.msg_controllen = 256
+                let count = recvmsg(stream.pointee.fd, &message, 0)
+                let read = realtimeNanos()
+                guard count > 0 else {
+                    if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                        epoll_ctl(epoll, EPOLL_CTL_DEL, stream.pointee.fd, nil)
+                    }
+                    continue
+                }
+                var arrived = bench_received_at(&message)
+                if arrived == 0 {
+                    stream.pointee.scanner.recorder.unstamped.add(1, ordering: .relaxed)
+                    arrived = read
+                }
+                stream.pointee.scanner.scan(UnsafeRawBufferPointer(start: buffer, count: count), arrived: arrived, read: read)
+            }
+        }
+    }
+
+    /// Stops the reader and closes every stream.
+    func closeAll() {
+        stopping.store(true, ordering: .relaxed)
+        stopped.wait()
+        for index in 0..<count { close(streams[index].fd) }
+        streams.deinitialize(count: count)
+        streams.deallocate()
+        close(epoll)
+    }
+}
+
+/// The kernel stamps received bytes with the real-time clock; publish times are taken on it too.
+func realtimeNanos() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
 struct Target {
@@ -229,6 +338,9 @@ struct Target {
 
 struct Result {
     var p50 = 0.0, p99 = 0.0, max = 0.0
+    /// The same latencies to the moment the load generator read the event.
+    var readP50 = 0.0, readP99 = 0.0
+    var unstamped = 0
     var lastP50 = 0.0, lastMax = 0.0
     var bytesPerSubscriber = 0.0
     var missing = 0
@@ -245,7 +357,6 @@ final class Side {
     let target: Target
     let subscribers: Int
     let recorder: Recorder
-    var channels: [Channel] = []
     var before = 0, idle = 0
     var published: [UInt64] = []
     var cpuBefore = 0.0, cpu = 0.0
@@ -256,22 +367,11 @@ final class Side {
         recorder = Recorder(subscribers: subscribers, slots: events)
     }
 
-    func connect(group: MultiThreadedEventLoopGroup) async throws {
+    func connect(_ reader: StreamReader) async throws {
         before = residentBytes(target.pids())
-        channels.reserveCapacity(subscribers)
-        let request = "GET \(target.subscribePath) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        let recorder = recorder, skip = target.skip
         for index in 0..<subscribers {
-            let channel = try await ClientBootstrap(group: group)
-                .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(CountingHandler(index: index, recorder: recorder, skip: skip))
-                    }
-                }
-                .connect(host: "127.0.0.1", port: target.port).get()
-            channel.writeAndFlush(ByteBuffer(string: request), promise: nil)
-            channels.append(channel)
+            try reader.open(port: target.port, path: target.subscribePath,
+                            scanner: EventScanner(index: index, recorder: recorder, skip: target.skip))
             if index % 250 == 249 {
                 // Let the server catch up, as a hall's screens would arrive over minutes rather than at once.
                 while (0...index).contains(where: { recorder.ready[$0] == 0 }) { try await Task.sleep(for: .milliseconds(5)) }
@@ -287,6 +387,8 @@ final class Side {
         var latencies: [Double] = []
         latencies.reserveCapacity(subscribers * events)
         var lastPerEvent: [Double] = []
+        var readLatencies: [Double] = []
+        readLatencies.reserveCapacity(subscribers * events)
         var missing = 0
         for event in 0..<events {
             var last = 0.0
@@ -296,12 +398,16 @@ final class Side {
                 let latency = Double(Int64(received) - Int64(published[event])) / 1e6
                 latencies.append(latency)
                 last = Swift.max(last, latency)
+                readLatencies.append(Double(Int64(recorder.readTimes[subscriber * events + event]) - Int64(published[event])) / 1e6)
             }
             lastPerEvent.append(last)
         }
         latencies.sort()
         lastPerEvent.sort()
+        readLatencies.sort()
         return Result(p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.last ?? .nan,
+                      readP50: percentile(readLatencies, 50), readP99: percentile(readLatencies, 99),
+                      unstamped: recorder.unstamped.load(ordering: .relaxed),
                       lastP50: percentile(lastPerEvent, 50), lastMax: lastPerEvent.last ?? .nan,
                       bytesPerSubscriber: Double(idle - before) / Double(subscribers), missing: missing,
                       readsPerEvent: Double(recorder.reads.reduce(0, +)) / Double(subscribers * events),
@@ -314,8 +420,9 @@ final class Side {
 /// nchan's, each followed by a pause long enough for its fan-out to end), so that whatever else the
 /// shared machine does at the time weighs on both alike. Returns the results and the load
 /// generator's CPU use (share of one core) while events were published.
-func run(_ sides: [Side], group: MultiThreadedEventLoopGroup) async throws -> (results: [Result], clientCPU: Double) {
-    for side in sides { try await side.connect(group: group) }
+func run(_ sides: [Side]) async throws -> (results: [Result], clientCPU: Double) {
+    let reader = StreamReader(capacity: sides.map(\.subscribers).reduce(0, +))
+    for side in sides { try await side.connect(reader) }
     try await Task.sleep(for: .seconds(1))
     for side in sides { side.idle = residentBytes(side.target.pids()) }
     let subscribers = sides.map(\.subscribers).max() ?? 0
@@ -328,7 +435,7 @@ func run(_ sides: [Side], group: MultiThreadedEventLoopGroup) async throws -> (r
     for side in sides { side.recorder.timing.store(true, ordering: .relaxed) }
     for event in 0..<events {
         for side in sides {
-            side.published.append(monotonicNanos())
+            side.published.append(realtimeNanos())
             let status = side.target.publish(event)
             if !(200..<300).contains(status) { print("   \(side.target.name): publish \(event) answered \(status)") }
             try await Task.sleep(for: pause)
@@ -339,8 +446,7 @@ func run(_ sides: [Side], group: MultiThreadedEventLoopGroup) async throws -> (r
     let clientCPU = (cpuSecondsOfThisProcess() - cpuBefore) / (Double(monotonicNanos() - wallBefore) / 1e9)
     let results = sides.map { $0.result() }
     // Every descriptor back before the next round: at 10,000 streams the limit is near.
-    for side in sides { for channel in side.channels { channel.close(promise: nil) } }
-    for side in sides { for channel in side.channels { try? await channel.closeFuture.get() } }
+    reader.closeAll()
     try await Task.sleep(for: .seconds(1))
     return (results, clientCPU)
 }
@@ -468,13 +574,12 @@ func stop(_ process: Process) {
     process.waitUntilExit()
 }
 
-let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 // The nchan message is the data of a Panggil `ticket.called` event of this hall, queue line included,
 // so that both send the same bytes (each line of the results shows the bytes per event it received).
 let sampleData = #"{"at":"2026-11-29T14:05:00.000+07:00","counter":{"id":3,"name":"Loket 3","number":3,"zone":"z"},"queues":[{"agency":"x","code":"A","estimatedWaitMinutes":10,"name":"Layanan A","nowServing":{"id":3,"number":"A-003","priority":false,"service":{"code":"A","name":"Layanan A"}},"priorityWaiting":0,"waiting":97}],"seq":7162175000000003,"ticket":{"id":3,"number":"A-003","priority":false,"service":{"code":"A","name":"Layanan A"}},"ticketState":"called","type":"ticket.called"}"#
 
-print("Event stream fan-out — \(ProcessInfo.processInfo.activeProcessorCount) cores; \(events) events per server, the two servers' events taking turns at least \(interval) ms apart; load generator: one NIO event-loop thread")
-print("latency: publish request sent → event received by a subscriber; last: until the last subscriber has the event")
+print("Event stream fan-out — \(ProcessInfo.processInfo.activeProcessorCount) cores; \(events) events per server, the two servers' events taking turns at least \(interval) ms apart; load generator: one thread in epoll_wait")
+print("latency: publish request sent → event in the subscriber's socket (kernel receive stamp); last: until the last subscriber has the event; read: until the load generator read it")
 for (round, subscribers) in sizes.enumerated() {
     let panggilPort = 18_000 + round * 2, nchanPort = 18_001 + round * 2
     let publishers = Publishers(panggil: KeepAliveConnection(port: panggilPort), nchan: KeepAliveConnection(port: nchanPort))
@@ -482,16 +587,16 @@ for (round, subscribers) in sizes.enumerated() {
     if together(subscribers) {
         let panggil = try startPanggil(port: panggilPort), nginx = try startNchan(port: nchanPort)
         let (results, cpu) = try await run([panggilSide(panggil, port: panggilPort, subscribers: subscribers, publishers: publishers),
-                                            nchanSide(nginx, port: nchanPort, subscribers: subscribers, publishers: publishers)], group: group)
+                                            nchanSide(nginx, port: nchanPort, subscribers: subscribers, publishers: publishers)])
         stop(panggil)
         stop(nginx)
         (panggilResult, nchanResult, clientCPU, mode) = (results[0], results[1], cpu, "both at once, events taking turns")
     } else {
         let panggil = try startPanggil(port: panggilPort)
-        let (first, cpu1) = try await run([panggilSide(panggil, port: panggilPort, subscribers: subscribers, publishers: publishers)], group: group)
+        let (first, cpu1) = try await run([panggilSide(panggil, port: panggilPort, subscribers: subscribers, publishers: publishers)])
         stop(panggil)
         let nginx = try startNchan(port: nchanPort)
-        let (second, cpu2) = try await run([nchanSide(nginx, port: nchanPort, subscribers: subscribers, publishers: publishers)], group: group)
+        let (second, cpu2) = try await run([nchanSide(nginx, port: nchanPort, subscribers: subscribers, publishers: publishers)])
         stop(nginx)
         (panggilResult, nchanResult, clientCPU, mode) = (first[0], second[0], max(cpu1, cpu2),
                                                          "one server after the other: both at once would need \(2 * subscribers + 1_000) descriptors")
@@ -508,7 +613,12 @@ for (round, subscribers) in sizes.enumerated() {
                  panggilResult.p50 / nchanResult.p50, panggilResult.p99 / nchanResult.p99, panggilResult.max / nchanResult.max,
                  panggilResult.lastP50 / nchanResult.lastP50, panggilResult.lastMax / nchanResult.lastMax,
                  panggilResult.bytesPerSubscriber / nchanResult.bytesPerSubscriber))
+    print(String(format: "   read by the load generator: panggil p50 %.1f ms p99 %.1f ms, nchan p50 %.1f ms p99 %.1f ms; ratio p50 %.2f p99 %.2f",
+                 panggilResult.readP50, panggilResult.readP99, nchanResult.readP50, nchanResult.readP99,
+                 panggilResult.readP50 / nchanResult.readP50, panggilResult.readP99 / nchanResult.readP99))
     print(String(format: "   server CPU per event %.2f (panggil / nchan)", panggilResult.serverCPUPerEvent / nchanResult.serverCPUPerEvent))
+    for (name, result) in [("panggil", panggilResult), ("nchan", nchanResult)] where result.unstamped > 0 {
+        print("   \(name): \(result.unstamped) reads came without a kernel stamp and were timed when read")
+    }
     fflush(nil)
 }
-try await group.shutdownGracefully()
