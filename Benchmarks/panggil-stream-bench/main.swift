@@ -241,7 +241,7 @@ final class StreamReader: @unchecked Sendable {
     init(capacity: Int) {
         self.capacity = capacity
         streams = .allocate(capacity: capacity)
-        Thread.detachNewThread { [self] in read() }
+        Thread.detachNewThread { [self] in readAll() }
     }
 
     /// Opens one stream: connects, asks for `path`, and hands the socket to the reader thread.
@@ -267,7 +267,7 @@ final class StreamReader: @unchecked Sendable {
 
     /// Level-triggered, one read per readiness: a stream with more waits for the next round, behind the
     /// others that are ready.
-    private func read() {
+    private func readAll() {
         let size = 64 * 1024
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         let control = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)

@@ -637,7 +637,7 @@ public final class SQLiteQueueStore: QueueStore {
         let otherWriters = otherWriters
         // With the watcher a feed waits for a wake, which also comes now and then as a safety net
         // (`wakeNowAndThen`); without it, it polls.
-        let untimed: Duration? = watcher == nil ? options.pollInterval : nil
+        let pollEvery: Duration? = watcher == nil ? options.pollInterval : nil
         let logger = logger
         // The feed keeps the file watcher alive: a caller may let go of the store and keep reading its
         // feed, and without the watcher nothing would wake the feed but the slow safety poll.
@@ -659,7 +659,7 @@ public final class SQLiteQueueStore: QueueStore {
                     } else {
                         soon = nil
                     }
-                    await signal.wait(after: seen, timeout: soon ?? untimed)
+                    await signal.wait(after: seen, timeout: soon ?? pollEvery)
                 }
                 while !Task.isCancelled {
                     // Note the signal before reading, so that a commit landing during the read wakes the next wait.
@@ -672,7 +672,7 @@ public final class SQLiteQueueStore: QueueStore {
                         for event in local { continuation.yield(event) }
                         last = local.last!.seq
                         // No need to look at the log: another's commit since wakes this wait (the watcher).
-                        await signal.wait(after: seen, timeout: soon ?? untimed)
+                        await signal.wait(after: seen, timeout: soon ?? pollEvery)
                         continue
                     }
                     // Asked before looking: a writer lets go only once its commit can be read.

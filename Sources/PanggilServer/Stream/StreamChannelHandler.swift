@@ -23,6 +23,14 @@ struct Chunk: Sendable {
     }
 }
 
+extension ChannelCore {
+    /// On the channel's event loop: the chunk as it is, already framed, out to the socket now.
+    func writeFramed(_ chunk: Chunk) {
+        write0(NIOAny(IOData.byteBuffer(chunk.framed)), promise: nil)
+        flush0()
+    }
+}
+
 /// Where a subscriber's bytes go: the connection, written on its event loop.
 protocol StreamSink: AnyObject, Sendable {
     var eventLoop: any EventLoop { get }
@@ -145,8 +153,7 @@ final class StreamChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             return
         }
         if let socket {
-            socket.write0(NIOAny(IOData.byteBuffer(chunk.framed)), promise: nil)
-            socket.flush0()
+            socket.writeFramed(chunk)
         } else {
             context.writeAndFlush(wrapOutboundOut(.body(chunk.body)), promise: nil)
         }

@@ -34,8 +34,7 @@ final class Subscriber: @unchecked Sendable {
     /// waiting) cuts the client off.
     func deliver(_ chunk: Chunk) {
         if let direct {
-            direct.write0(NIOAny(IOData.byteBuffer(chunk.framed)), promise: nil)
-            direct.flush0()
+            direct.writeFramed(chunk)
             return
         }
         guard !closed else { return }
